@@ -1,0 +1,3 @@
+"""floorwalker: the contact-center manager's workbench."""
+
+__version__ = "0.1.0"

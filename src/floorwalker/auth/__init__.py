@@ -1,0 +1,1 @@
+"""Authentication and roles: users, sessions, API tokens, scope and the audit log."""

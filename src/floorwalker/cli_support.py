@@ -1,0 +1,86 @@
+"""Shared CLI plumbing: one-line errors, JSON/CSV output, settings."""
+
+from __future__ import annotations
+
+import csv
+import functools
+import json
+import sys
+from collections.abc import Callable, Sequence
+from datetime import date, datetime
+from typing import Any, TypeVar
+
+import typer
+from pydantic import BaseModel
+from sqlalchemy.exc import OperationalError
+
+from floorwalker.db import mask_url
+from floorwalker.errors import DomainError
+from floorwalker.settings import Settings, get_settings
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int = 1) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+def friendly_errors(func: F) -> F:
+    """Domain errors and unreachable stores become one line on stderr, exit 1."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except DomainError as exc:
+            fail(exc.message)
+        except OperationalError as exc:
+            settings = get_settings()
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            fail(
+                f"store unavailable ({mask_url(settings.resolved_database_url)} / "
+                f"{mask_url(settings.resolved_warehouse_url)}): {reason}"
+            )
+        return None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def settings() -> Settings:
+    return get_settings()
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, BaseModel):
+        return value.model_dump(mode="json")
+    if isinstance(value, date | datetime):
+        return value.isoformat()
+    return value
+
+
+def print_json(value: Any) -> None:
+    if isinstance(value, list):
+        value = [_plain(v) for v in value]
+    typer.echo(json.dumps(_plain(value), default=str, indent=2))
+
+
+def print_table(rows: Sequence[dict[str, Any]], *, as_json: bool, as_csv: bool) -> None:
+    """Rows as JSON (a list), CSV (header + rows) or an aligned text table."""
+    if as_json:
+        print_json(list(rows))
+        return
+    if not rows:
+        if not as_csv:
+            typer.echo("(none)")
+        return
+    columns = list(rows[0].keys())
+    if as_csv:
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns)
+        writer.writeheader()
+        writer.writerows({k: _plain(v) for k, v in r.items()} for r in rows)
+        return
+    widths = {c: max(len(c), *(len(str(_plain(r[c]) if r[c] is not None else "")) for r in rows)) for c in columns}
+    typer.echo("  ".join(c.ljust(widths[c]) for c in columns))
+    for r in rows:
+        typer.echo("  ".join(str(_plain(r[c]) if r[c] is not None else "").ljust(widths[c]) for c in columns))

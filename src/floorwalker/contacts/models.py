@@ -1,0 +1,132 @@
+"""Contact warehouse tables (SQLAlchemy Core: high-volume facts, no ORM identity map).
+
+Conventions that hold for every table here:
+
+* instants (``*_at``) are naive UTC; ``*_local`` columns are the site's wall clock at
+  the same instant and ``utc_offset_s`` the offset between them, so that interval
+  grouping on the local clock needs no time-zone functions in SQL and a DST day's
+  repeated hour stays two distinct hours;
+* durations are seconds (float); NULL means "the source did not say", never 0;
+* ids are 63-bit hashes of (source, source_key) computed at import, so re-imports are
+  idempotent and a leg can point at its previous leg before either is stored;
+* site, queue and agent are the codes the source systems use (``Site.code``,
+  ``Queue.code``, ``Employee.agent_code`` in the operational store).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
+    DateTime,
+    Float,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+warehouse_metadata = MetaData()
+
+#: Outcomes of one leg. answered and transferred legs were connected to an agent.
+CONTACT_OUTCOMES = (
+    "answered",
+    "abandoned",
+    "timeout",
+    "exit_key",
+    "no_agents",
+    "transferred",
+    "incomplete",
+)
+CHANNELS = ("voice", "chat", "email", "messaging", "back_office")
+DIRECTIONS = ("inbound", "outbound")
+AGENT_STATES = ("logged_out", "available", "on_contact", "wrap_up", "not_ready")
+
+contacts = Table(
+    "contacts",
+    warehouse_metadata,
+    Column("contact_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("source", String(40), nullable=False),
+    Column("source_key", String(200), nullable=False),
+    Column("site", String(60), nullable=False),
+    Column("queue", String(80), nullable=False),
+    Column("channel", String(20), nullable=False),
+    Column("direction", String(10), nullable=False),
+    Column("customer_key", String(120)),
+    Column("arrived_at", DateTime, nullable=False),
+    Column("arrived_local", DateTime, nullable=False),
+    Column("utc_offset_s", Integer, nullable=False),
+    Column("answered_at", DateTime),
+    Column("ended_at", DateTime),
+    Column("wait_s", Float),
+    Column("talk_s", Float),
+    Column("hold_s", Float),
+    Column("wrapup_s", Float),
+    Column("outcome", String(20), nullable=False),
+    Column("agent", String(80)),
+    Column("disposition", String(80)),
+    Column("ring_attempts", Integer),
+    Column("previous_contact_id", BigInteger),
+    Column("transcript", Text),
+    Column("import_id", BigInteger),
+    UniqueConstraint("source", "source_key", name="uq_contacts_source_key"),
+)
+Index("ix_contacts_site_arrived", contacts.c.site, contacts.c.arrived_at)
+Index("ix_contacts_queue_arrived", contacts.c.queue, contacts.c.arrived_at)
+Index("ix_contacts_agent_arrived", contacts.c.agent, contacts.c.arrived_at)
+Index("ix_contacts_customer", contacts.c.customer_key, contacts.c.arrived_at)
+
+agent_states = Table(
+    "agent_states",
+    warehouse_metadata,
+    Column("state_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("source", String(40), nullable=False),
+    Column("source_key", String(200), nullable=False),
+    Column("site", String(60), nullable=False),
+    Column("agent", String(80), nullable=False),
+    Column("state", String(20), nullable=False),
+    Column("reason", String(40)),
+    Column("started_at", DateTime, nullable=False),
+    Column("ended_at", DateTime, nullable=False),
+    Column("started_local", DateTime, nullable=False),
+    Column("utc_offset_s", Integer, nullable=False),
+    Column("duration_s", Float, nullable=False),
+    Column("import_id", BigInteger),
+    UniqueConstraint("source", "source_key", name="uq_agent_states_source_key"),
+)
+Index("ix_agent_states_agent_started", agent_states.c.agent, agent_states.c.started_at)
+Index("ix_agent_states_site_started", agent_states.c.site, agent_states.c.started_at)
+
+survey_responses = Table(
+    "survey_responses",
+    warehouse_metadata,
+    Column("response_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("source", String(40), nullable=False),
+    Column("source_key", String(200), nullable=False),
+    Column("contact_id", BigInteger),
+    Column("customer_key", String(120)),
+    Column("kind", String(10), nullable=False),
+    Column("score", Float, nullable=False),
+    Column("scale_min", Integer, nullable=False),
+    Column("scale_max", Integer, nullable=False),
+    Column("comment", Text),
+    Column("responded_at", DateTime, nullable=False),
+    Column("import_id", BigInteger),
+    UniqueConstraint("source", "source_key", name="uq_survey_responses_source_key"),
+)
+Index("ix_survey_responses_contact", survey_responses.c.contact_id)
+
+#: Version of the warehouse schema this code writes. Bump it and add a step to
+#: ``floorwalker.contacts.warehouse.MIGRATIONS`` when a table changes.
+WAREHOUSE_SCHEMA_VERSION = 1
+
+warehouse_schema_version = Table(
+    "warehouse_schema_version",
+    warehouse_metadata,
+    Column("version", Integer, primary_key=True, autoincrement=False),
+    Column("is_current", Boolean, nullable=False),
+)

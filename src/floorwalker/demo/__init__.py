@@ -1,0 +1,1 @@
+"""A realistic, deterministic synthetic contact center for first start, docs and benchmarks."""

@@ -1,0 +1,1 @@
+"""Organisation: sites, teams, employees, skills, queues and who serves which queue."""

@@ -1,0 +1,1 @@
+"""Web shell: app factory, authentication and CSRF plumbing, base templates, static assets."""
