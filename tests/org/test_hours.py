@@ -1,0 +1,35 @@
+import pytest
+
+from floorwalker.org import hours
+
+
+def test_parse_ranges_lists_and_closed_days() -> None:
+    parsed = hours.parse("mon-fri 08:00-12:00,13:00-20:00; sat 09:00-17:00")
+    assert parsed["wed"] == [["08:00", "12:00"], ["13:00", "20:00"]]
+    assert parsed["sat"] == [["09:00", "17:00"]]
+    assert parsed["sun"] == []
+    assert hours.weekly_open_hours(parsed) == 5 * 11 + 8
+
+
+def test_format_round_trips() -> None:
+    text = "mon-fri 08:00-20:00; sat 09:00-17:00"
+    assert hours.format_hours(hours.parse(text)) == text
+    assert hours.format_hours(hours.parse("")) == "closed"
+
+
+def test_midnight_close_is_allowed() -> None:
+    assert hours.parse("sun 20:00-24:00")["sun"] == [["20:00", "24:00"]]
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("mon 18:00-08:00", "ends before it starts"),
+    ("mon 08:00-12:00,11:00-14:00", "overlap"),
+    ("funday 08:00-10:00", "unknown day"),
+    ("mon 8-10", "HH:MM"),
+    ("mon 25:00-26:00", "not a time"),
+    ("fri-mon 08:00-10:00", "backwards"),
+    ("mon", "expected"),
+])
+def test_bad_hours_say_what_is_wrong(text: str, message: str) -> None:
+    with pytest.raises(hours.BusinessHoursError, match=message):
+        hours.parse(text)
