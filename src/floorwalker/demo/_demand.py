@@ -275,3 +275,44 @@ def requirement(p: QueueProfile, expected: F64) -> F64:
         [erlang_c_agents(float(a), aht, p.sl_threshold_s, STAFFING_SL_TARGET) for a in traffic],
         dtype=np.float64,
     )
+
+
+def group_requirements(
+    profiles: tuple[QueueProfile, ...],
+    expected: list[F64],
+    open_grid: Grid,
+    email_grid: Grid,
+    days: list[Day],
+) -> dict[str, F64]:
+    """Agents needed per open interval for each staffing group.
+
+    Real-time queues by Erlang C; e-mail as a flat load over each open day that clears
+    what arrived since the previous close (e-mail has a 24-hour goal, not a 20-second one).
+    """
+    result: dict[str, F64] = {}
+    for p, lam in zip(profiles, expected, strict=True):
+        if p.channel == "email":
+            need = _email_requirement(p, lam, open_grid, email_grid, days)
+        else:
+            need = requirement(p, lam)
+        result[p.group] = result.get(p.group, np.zeros(open_grid.start_s.shape[0])) + need
+    return result
+
+
+def _email_requirement(
+    p: QueueProfile, lam: F64, open_grid: Grid, email_grid: Grid, days: list[Day]
+) -> F64:
+    need = np.zeros(open_grid.start_s.shape[0])
+    arrived = np.concatenate(([0.0], np.cumsum(lam)))
+    previous_close = days[0].start_s if days else 0
+    for d in days:
+        if not d.is_open:
+            continue
+        close = d.open_periods_s[-1][1]
+        lo, hi = np.searchsorted(email_grid.start_s, [previous_close, close])
+        work_s = (arrived[hi] - arrived[lo]) * expected_aht_s(p)
+        mine = open_grid.day == d.index
+        open_s = float(open_grid.length_s[mine].sum())
+        need[mine] = work_s / open_s / 0.85
+        previous_close = close
+    return need

@@ -3,7 +3,7 @@
 Every resource has the same shape: GET list, POST create, GET one, PATCH update,
 POST /{id}/deactivate (records are deactivated, never deleted: history refers to them)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: the generated routes annotate with runtime classes.
 
 from collections.abc import Callable
 from typing import Any
