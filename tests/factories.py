@@ -27,8 +27,13 @@ _seq = itertools.count(1)
 
 def site(db: Session, **kw: Any) -> Site:
     n = next(_seq)
-    data = {"code": f"S{n}", "name": f"Site {n}", "time_zone": "Europe/London",
-            "business_hours": "mon-fri 08:00-20:00", **kw}
+    data = {
+        "code": f"S{n}",
+        "name": f"Site {n}",
+        "time_zone": "Europe/London",
+        "business_hours": "mon-fri 08:00-20:00",
+        **kw,
+    }
     return org_service.create_site(db, SYSTEM, schemas.SiteCreate(**data))
 
 
@@ -39,13 +44,21 @@ def skill(db: Session, **kw: Any) -> Skill:
 
 def team(db: Session, site_id: int, **kw: Any) -> Team:
     n = next(_seq)
-    return org_service.create_team(db, SYSTEM, schemas.TeamCreate(**{"name": f"Team {n}", "site_id": site_id, **kw}))
+    return org_service.create_team(
+        db, SYSTEM, schemas.TeamCreate(**{"name": f"Team {n}", "site_id": site_id, **kw})
+    )
 
 
 def employee(db: Session, site_id: int, team_id: int | None = None, **kw: Any) -> Employee:
     n = next(_seq)
-    data = {"full_name": f"Person {n}", "agent_code": f"A{n}", "site_id": site_id, "team_id": team_id,
-            "hire_date": date(2024, 1, 1), **kw}
+    data = {
+        "full_name": f"Person {n}",
+        "agent_code": f"A{n}",
+        "site_id": site_id,
+        "team_id": team_id,
+        "hire_date": date(2024, 1, 1),
+        **kw,
+    }
     return org_service.create_employee(db, SYSTEM, schemas.EmployeeCreate(**data))
 
 
@@ -56,8 +69,16 @@ def queue(db: Session, site_id: int, **kw: Any) -> Queue:
 
 
 def user(db: Session, role: str, employee_id: int | None = None, username: str | None = None) -> User:
-    return auth_service.create_user(db, SYSTEM, UserCreate(
-        username=username or f"{role}{next(_seq)}", password=PASSWORD, role=role, employee_id=employee_id))  # type: ignore[arg-type]
+    return auth_service.create_user(
+        db,
+        SYSTEM,
+        UserCreate(
+            username=username or f"{role}{next(_seq)}",
+            password=PASSWORD,
+            role=role,
+            employee_id=employee_id,
+        ),
+    )  # type: ignore[arg-type]
 
 
 def actor(db: Session, u: User) -> Actor:
@@ -75,8 +96,13 @@ def supervised_team(db: Session) -> tuple[Site, Team, Employee, Team, Employee]:
     return s, team_a, sup_a, team_b, sup_b
 
 
-def contact_rows(site_code: str, queue_code: str, arrived_at: datetime, specs: list[dict[str, Any]],
-                 utc_offset_s: int = 0) -> pa.Table:
+def contact_rows(
+    site_code: str,
+    queue_code: str,
+    arrived_at: datetime,
+    specs: list[dict[str, Any]],
+    utc_offset_s: int = 0,
+) -> pa.Table:
     """Warehouse contact rows: each spec gives outcome, wait_s and optionally talk_s, hold_s,
     wrapup_s, agent, offset_s (seconds after ``arrived_at``)."""
     rows = []
@@ -85,25 +111,61 @@ def contact_rows(site_code: str, queue_code: str, arrived_at: datetime, specs: l
         at = arrived_at + timedelta(seconds=spec.get("offset_s", 0))
         answered = spec["outcome"] in ("answered", "transferred")
         wait = spec.get("wait_s")
-        rows.append({
-            "contact_id": stable_id("test", f"c{n}"), "source": "test", "source_key": f"c{n}",
-            "site": site_code, "queue": queue_code, "channel": spec.get("channel", "voice"),
-            "direction": "inbound", "customer_key": spec.get("customer_key"),
-            "arrived_at": at, "arrived_local": at + timedelta(seconds=utc_offset_s), "utc_offset_s": utc_offset_s,
-            "answered_at": at + timedelta(seconds=wait or 0) if answered else None,
-            "ended_at": None, "wait_s": wait, "talk_s": spec.get("talk_s"), "hold_s": spec.get("hold_s"),
-            "wrapup_s": spec.get("wrapup_s"), "outcome": spec["outcome"], "agent": spec.get("agent"),
-            "disposition": None, "ring_attempts": None, "previous_contact_id": None,
-        })
-    return pa.Table.from_pylist(rows, schema=pa.schema([
-        ("contact_id", pa.int64()), ("source", pa.string()), ("source_key", pa.string()),
-        ("site", pa.string()), ("queue", pa.string()), ("channel", pa.string()), ("direction", pa.string()),
-        ("customer_key", pa.string()), ("arrived_at", pa.timestamp("us")), ("arrived_local", pa.timestamp("us")),
-        ("utc_offset_s", pa.int32()), ("answered_at", pa.timestamp("us")), ("ended_at", pa.timestamp("us")),
-        ("wait_s", pa.float64()), ("talk_s", pa.float64()), ("hold_s", pa.float64()), ("wrapup_s", pa.float64()),
-        ("outcome", pa.string()), ("agent", pa.string()), ("disposition", pa.string()),
-        ("ring_attempts", pa.int32()), ("previous_contact_id", pa.int64()),
-    ]))
+        rows.append(
+            {
+                "contact_id": stable_id("test", f"c{n}"),
+                "source": "test",
+                "source_key": f"c{n}",
+                "site": site_code,
+                "queue": queue_code,
+                "channel": spec.get("channel", "voice"),
+                "direction": "inbound",
+                "customer_key": spec.get("customer_key"),
+                "arrived_at": at,
+                "arrived_local": at + timedelta(seconds=utc_offset_s),
+                "utc_offset_s": utc_offset_s,
+                "answered_at": at + timedelta(seconds=wait or 0) if answered else None,
+                "ended_at": None,
+                "wait_s": wait,
+                "talk_s": spec.get("talk_s"),
+                "hold_s": spec.get("hold_s"),
+                "wrapup_s": spec.get("wrapup_s"),
+                "outcome": spec["outcome"],
+                "agent": spec.get("agent"),
+                "disposition": None,
+                "ring_attempts": None,
+                "previous_contact_id": None,
+            }
+        )
+    return pa.Table.from_pylist(
+        rows,
+        schema=pa.schema(
+            [
+                ("contact_id", pa.int64()),
+                ("source", pa.string()),
+                ("source_key", pa.string()),
+                ("site", pa.string()),
+                ("queue", pa.string()),
+                ("channel", pa.string()),
+                ("direction", pa.string()),
+                ("customer_key", pa.string()),
+                ("arrived_at", pa.timestamp("us")),
+                ("arrived_local", pa.timestamp("us")),
+                ("utc_offset_s", pa.int32()),
+                ("answered_at", pa.timestamp("us")),
+                ("ended_at", pa.timestamp("us")),
+                ("wait_s", pa.float64()),
+                ("talk_s", pa.float64()),
+                ("hold_s", pa.float64()),
+                ("wrapup_s", pa.float64()),
+                ("outcome", pa.string()),
+                ("agent", pa.string()),
+                ("disposition", pa.string()),
+                ("ring_attempts", pa.int32()),
+                ("previous_contact_id", pa.int64()),
+            ]
+        ),
+    )
 
 
 def load_contacts(connection: Connection, rows: pa.Table) -> int:

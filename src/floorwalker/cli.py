@@ -36,11 +36,21 @@ def init(as_json: bool = typer.Option(False, "--json")) -> None:
     s = settings()
     result = init_stores(s.resolved_database_url, s.resolved_warehouse_url)
     if as_json:
-        print_json({"operational": mask_url(s.resolved_database_url),
-                    "warehouse": mask_url(s.resolved_warehouse_url), **result})
+        print_json(
+            {
+                "operational": mask_url(s.resolved_database_url),
+                "warehouse": mask_url(s.resolved_warehouse_url),
+                **result,
+            }
+        )
         return
-    typer.echo(f"operational store {mask_url(s.resolved_database_url)}: revision {result['operational_revision']}")
-    typer.echo(f"contact warehouse {mask_url(s.resolved_warehouse_url)}: schema version {result['warehouse_version']}")
+    typer.echo(
+        f"operational store {mask_url(s.resolved_database_url)}: revision {result['operational_revision']}"
+    )
+    typer.echo(
+        f"contact warehouse {mask_url(s.resolved_warehouse_url)}: "
+        f"schema version {result['warehouse_version']}"
+    )
 
 
 def _serve(host: str, port: int) -> None:
@@ -105,7 +115,7 @@ def demo(
             f"in {summary.teams} teams, {summary.queues} queues, {summary.contacts:,} contacts, "
             f"{summary.agent_states:,} agent states, {summary.survey_responses:,} survey responses"
         )
-        typer.echo("demo logins (password for each: %s):" % summary.logins[0].password)
+        typer.echo(f"demo logins (password for each: {summary.logins[0].password}):")
         for login in summary.logins:
             typer.echo(f"  {login.username:<11} {login.role:<10} {login.who}")
     if not no_serve:

@@ -16,7 +16,7 @@ from sqlalchemy.exc import OperationalError
 
 from floorwalker.db import mask_url
 from floorwalker.errors import DomainError
-from floorwalker.settings import Settings, get_settings
+from floorwalker.settings import Settings
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -36,7 +36,7 @@ def friendly_errors(func: F) -> F:
         except DomainError as exc:
             fail(exc.message)
         except OperationalError as exc:
-            settings = get_settings()
+            settings = Settings()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
             fail(
                 f"store unavailable ({mask_url(settings.resolved_database_url)} / "
@@ -48,7 +48,8 @@ def friendly_errors(func: F) -> F:
 
 
 def settings() -> Settings:
-    return get_settings()
+    """Fresh settings from the environment (one CLI invocation reads them once)."""
+    return Settings()
 
 
 def _plain(value: Any) -> Any:
@@ -80,7 +81,9 @@ def print_table(rows: Sequence[dict[str, Any]], *, as_json: bool, as_csv: bool) 
         writer.writeheader()
         writer.writerows({k: _plain(v) for k, v in r.items()} for r in rows)
         return
-    widths = {c: max(len(c), *(len(str(_plain(r[c]) if r[c] is not None else "")) for r in rows)) for c in columns}
+    widths = {
+        c: max(len(c), *(len(str(_plain(r[c]) if r[c] is not None else "")) for r in rows)) for c in columns
+    }
     typer.echo("  ".join(c.ljust(widths[c]) for c in columns))
     for r in rows:
         typer.echo("  ".join(str(_plain(r[c]) if r[c] is not None else "").ljust(widths[c]) for c in columns))

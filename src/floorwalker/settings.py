@@ -36,9 +36,7 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     session_hours: float = Field(default=12.0, description="Web session lifetime, hours.")
-    secure_cookies: bool = Field(
-        default=False, description="Mark cookies Secure (set true behind HTTPS)."
-    )
+    secure_cookies: bool = Field(default=False, description="Mark cookies Secure (set true behind HTTPS).")
     login_max_failures: int = Field(
         default=5, description="Failed logins per username or client before throttling."
     )

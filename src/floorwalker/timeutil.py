@@ -47,5 +47,14 @@ def local_today(now_utc: datetime, time_zone: str) -> date:
 
 def common_time_zones() -> list[str]:
     """IANA zone names for a picker: region/city names, sorted (no legacy aliases)."""
-    regions = ("Africa/", "America/", "Asia/", "Atlantic/", "Australia/", "Europe/", "Indian/", "Pacific/")
-    return sorted(z for z in available_timezones() if z.startswith(regions)) + ["UTC"]
+    regions = (
+        "Africa/",
+        "America/",
+        "Asia/",
+        "Atlantic/",
+        "Australia/",
+        "Europe/",
+        "Indian/",
+        "Pacific/",
+    )
+    return [*sorted(z for z in available_timezones() if z.startswith(regions)), "UTC"]

@@ -1,4 +1,9 @@
-from floorwalker.auth.permissions import Actor, can_manage_org, can_read_employee, can_write_employee
+from floorwalker.auth.permissions import (
+    Actor,
+    can_manage_org,
+    can_read_employee,
+    can_write_employee,
+)
 
 SUP = Actor(user_id=1, username="s", role="supervisor", employee_id=10, team_ids=frozenset({1, 2}))
 AGENT = Actor(user_id=2, username="a", role="agent", employee_id=20)

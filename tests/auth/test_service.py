@@ -10,7 +10,13 @@ from floorwalker.auth import service
 from floorwalker.auth.models import ApiToken, User, UserSession
 from floorwalker.auth.permissions import SYSTEM
 from floorwalker.auth.schemas import ApiTokenCreate, UserCreate
-from floorwalker.errors import Conflict, InvalidInput, NotAuthenticated, PermissionDenied, TooManyAttempts
+from floorwalker.errors import (
+    Conflict,
+    InvalidInput,
+    NotAuthenticated,
+    PermissionDenied,
+    TooManyAttempts,
+)
 from tests import factories as f
 
 

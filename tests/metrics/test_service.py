@@ -23,25 +23,70 @@ def test_overview_counts_today_and_yesterday_by_site_local_day(stores, db) -> No
     late_yesterday_local = datetime(2026, 7, 14, 23, 30)  # 00:30 on the 15th, local: today
     yesterday = datetime(2026, 7, 14, 10, 0)
     with stores.warehouse.begin() as conn:
-        f.load_contacts(conn, f.contact_rows("LON", "sales", today_morning, [
-            {"outcome": "answered", "wait_s": 10, "talk_s": 200, "hold_s": 20, "wrapup_s": 30},
-            {"outcome": "answered", "wait_s": 40, "talk_s": 100, "hold_s": 0, "wrapup_s": 50},
-            {"outcome": "abandoned", "wait_s": 3},
-            {"outcome": "abandoned", "wait_s": 70},
-            {"outcome": "timeout", "wait_s": 300},
-            {"outcome": "incomplete", "wait_s": None},
-        ], utc_offset_s=3600))
-        f.load_contacts(conn, f.contact_rows("LON", "sales", late_yesterday_local, [
-            {"outcome": "answered", "wait_s": 5, "talk_s": 60, "hold_s": 0, "wrapup_s": 0},
-        ], utc_offset_s=3600))
-        f.load_contacts(conn, f.contact_rows("LON", "sales", yesterday, [
-            {"outcome": "answered", "wait_s": 100, "talk_s": 300},
-        ], utc_offset_s=3600))
+        f.load_contacts(
+            conn,
+            f.contact_rows(
+                "LON",
+                "sales",
+                today_morning,
+                [
+                    {
+                        "outcome": "answered",
+                        "wait_s": 10,
+                        "talk_s": 200,
+                        "hold_s": 20,
+                        "wrapup_s": 30,
+                    },
+                    {
+                        "outcome": "answered",
+                        "wait_s": 40,
+                        "talk_s": 100,
+                        "hold_s": 0,
+                        "wrapup_s": 50,
+                    },
+                    {"outcome": "abandoned", "wait_s": 3},
+                    {"outcome": "abandoned", "wait_s": 70},
+                    {"outcome": "timeout", "wait_s": 300},
+                    {"outcome": "incomplete", "wait_s": None},
+                ],
+                utc_offset_s=3600,
+            ),
+        )
+        f.load_contacts(
+            conn,
+            f.contact_rows(
+                "LON",
+                "sales",
+                late_yesterday_local,
+                [
+                    {"outcome": "answered", "wait_s": 5, "talk_s": 60, "hold_s": 0, "wrapup_s": 0},
+                ],
+                utc_offset_s=3600,
+            ),
+        )
+        f.load_contacts(
+            conn,
+            f.contact_rows(
+                "LON",
+                "sales",
+                yesterday,
+                [
+                    {"outcome": "answered", "wait_s": 100, "talk_s": 300},
+                ],
+                utc_offset_s=3600,
+            ),
+        )
     with stores.warehouse.connect() as conn:
         overview = service.overview(db, conn, SYSTEM, NOW)
     today = _row(overview, "sales", overview.today)
     assert str(overview.today) == "2026-07-15"
-    assert (today.offered, today.answered, today.abandoned, today.other_exits, today.incomplete) == (7, 3, 2, 1, 1)
+    assert (
+        today.offered,
+        today.answered,
+        today.abandoned,
+        today.other_exits,
+        today.incomplete,
+    ) == (7, 3, 2, 1, 1)
     # default formula: A_T / (A + Ab + X − Ab_S) = 2 / (3 + 2 + 1 − 1)
     assert today.service_level == pytest.approx(2 / 5)
     assert today.asa_s == pytest.approx((10 + 40 + 5) / 3)
@@ -50,18 +95,38 @@ def test_overview_counts_today_and_yesterday_by_site_local_day(stores, db) -> No
     assert today.aht_s == pytest.approx((250 + 150 + 60) / 3)
     assert today.aht_basis == "talk + hold + wrap-up"
     before = _row(overview, "sales", overview.yesterday)
-    assert (before.offered, before.answered, before.service_level, before.aht_basis) == (1, 1, 0.0, "talk only")
+    assert (before.offered, before.answered, before.service_level, before.aht_basis) == (
+        1,
+        1,
+        0.0,
+        "talk only",
+    )
 
 
 def test_queue_settings_drive_the_service_level(stores, db) -> None:
     site = f.site(db, code="LON")
-    f.queue(db, site.id, code="chat", channel="chat", sl_threshold_s=60, sl_formula="answered_within_over_answered")
+    f.queue(
+        db,
+        site.id,
+        code="chat",
+        channel="chat",
+        sl_threshold_s=60,
+        sl_formula="answered_within_over_answered",
+    )
     with stores.warehouse.begin() as conn:
-        f.load_contacts(conn, f.contact_rows("LON", "chat", datetime(2026, 7, 15, 9, 0), [
-            {"outcome": "answered", "wait_s": 50, "talk_s": 100},
-            {"outcome": "answered", "wait_s": 61, "talk_s": 100},
-            {"outcome": "abandoned", "wait_s": 30},
-        ]))
+        f.load_contacts(
+            conn,
+            f.contact_rows(
+                "LON",
+                "chat",
+                datetime(2026, 7, 15, 9, 0),
+                [
+                    {"outcome": "answered", "wait_s": 50, "talk_s": 100},
+                    {"outcome": "answered", "wait_s": 61, "talk_s": 100},
+                    {"outcome": "abandoned", "wait_s": 30},
+                ],
+            ),
+        )
     with stores.warehouse.connect() as conn:
         row = _row(service.overview(db, conn, SYSTEM, NOW), "chat", NOW.date())
     assert row.service_level == pytest.approx(0.5)
@@ -71,8 +136,15 @@ def test_queue_settings_drive_the_service_level(stores, db) -> None:
 def test_contacts_of_an_undefined_queue_are_shown_not_dropped(stores, db) -> None:
     f.site(db, code="LON")
     with stores.warehouse.begin() as conn:
-        f.load_contacts(conn, f.contact_rows("LON", "mystery", datetime(2026, 7, 15, 9, 0), [
-            {"outcome": "answered", "wait_s": 1, "talk_s": 10}]))
+        f.load_contacts(
+            conn,
+            f.contact_rows(
+                "LON",
+                "mystery",
+                datetime(2026, 7, 15, 9, 0),
+                [{"outcome": "answered", "wait_s": 1, "talk_s": 10}],
+            ),
+        )
     with stores.warehouse.connect() as conn:
         row = _row(service.overview(db, conn, SYSTEM, NOW), "mystery", NOW.date())
     assert row.offered == 1 and row.channel == "unknown"
@@ -84,9 +156,18 @@ def test_agents_get_no_center_overview_but_their_own_days(stores, db) -> None:
     other = f.employee(db, site.id, agent_code="A78")
     agent = f.actor(db, f.user(db, "agent", me.id))
     with stores.warehouse.begin() as conn:
-        f.load_contacts(conn, f.contact_rows("LON", "q", datetime(2026, 7, 15, 9, 0), [
-            {"outcome": "answered", "wait_s": 1, "talk_s": 100, "agent": "A77"},
-            {"outcome": "answered", "wait_s": 1, "talk_s": 300, "agent": "A78"}]))
+        f.load_contacts(
+            conn,
+            f.contact_rows(
+                "LON",
+                "q",
+                datetime(2026, 7, 15, 9, 0),
+                [
+                    {"outcome": "answered", "wait_s": 1, "talk_s": 100, "agent": "A77"},
+                    {"outcome": "answered", "wait_s": 1, "talk_s": 300, "agent": "A78"},
+                ],
+            ),
+        )
     with stores.warehouse.connect() as conn:
         with pytest.raises(PermissionDenied):
             service.overview(db, conn, agent, NOW)

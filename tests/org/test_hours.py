@@ -21,15 +21,18 @@ def test_midnight_close_is_allowed() -> None:
     assert hours.parse("sun 20:00-24:00")["sun"] == [["20:00", "24:00"]]
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("mon 18:00-08:00", "ends before it starts"),
-    ("mon 08:00-12:00,11:00-14:00", "overlap"),
-    ("funday 08:00-10:00", "unknown day"),
-    ("mon 8-10", "HH:MM"),
-    ("mon 25:00-26:00", "not a time"),
-    ("fri-mon 08:00-10:00", "backwards"),
-    ("mon", "expected"),
-])
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("mon 18:00-08:00", "ends before it starts"),
+        ("mon 08:00-12:00,11:00-14:00", "overlap"),
+        ("funday 08:00-10:00", "unknown day"),
+        ("mon 8-10", "HH:MM"),
+        ("mon 25:00-26:00", "not a time"),
+        ("fri-mon 08:00-10:00", "backwards"),
+        ("mon", "expected"),
+    ],
+)
 def test_bad_hours_say_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(hours.BusinessHoursError, match=message):
         hours.parse(text)

@@ -87,7 +87,12 @@ def test_agent_sees_only_self(db) -> None:
 def test_leaver_keeps_the_record_with_date_and_reason(db) -> None:
     site = f.site(db)
     person = f.employee(db, site.id, hire_date=date(2025, 3, 1))
-    service.mark_leaver(db, SYSTEM, person.id, schemas.LeaverIn(leave_date=date(2026, 6, 30), leave_reason="resigned"))
+    service.mark_leaver(
+        db,
+        SYSTEM,
+        person.id,
+        schemas.LeaverIn(leave_date=date(2026, 6, 30), leave_reason="resigned"),
+    )
     assert service.list_employees(db, SYSTEM) == []
     (leaver,) = service.list_employees(db, SYSTEM, status="leaver")
     assert (leaver.leave_date, leaver.leave_reason) == (date(2026, 6, 30), "resigned")
@@ -110,8 +115,12 @@ def test_skills_and_queue_assignments(db) -> None:
     expert = f.employee(db, site.id, full_name="Expert")
     novice = f.employee(db, site.id, full_name="Novice")
     f.employee(db, site.id, full_name="Unskilled")
-    service.set_employee_skill(db, SYSTEM, expert.id, schemas.EmployeeSkillSet(skill_id=billing.id, proficiency=5))
-    service.set_employee_skill(db, SYSTEM, novice.id, schemas.EmployeeSkillSet(skill_id=billing.id, proficiency=1))
+    service.set_employee_skill(
+        db, SYSTEM, expert.id, schemas.EmployeeSkillSet(skill_id=billing.id, proficiency=5)
+    )
+    service.set_employee_skill(
+        db, SYSTEM, novice.id, schemas.EmployeeSkillSet(skill_id=billing.id, proficiency=1)
+    )
     rows = service.queue_assignments(db, SYSTEM, queue.id)
     assert [(r.full_name, r.proficiency) for r in rows] == [("Expert", 5), ("Novice", 1)]
     service.remove_employee_skill(db, SYSTEM, novice.id, billing.id)

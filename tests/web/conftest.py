@@ -27,8 +27,10 @@ class Browser:
         return self.client.cookies[CSRF_COOKIE]
 
     def login(self, username: str, password: str = f.PASSWORD):
-        return self.client.post("/login", data={"username": username, "password": password,
-                                                "csrf_token": self.csrf, "next": "/"})
+        return self.client.post(
+            "/login",
+            data={"username": username, "password": password, "csrf_token": self.csrf, "next": "/"},
+        )
 
     def post(self, path: str, data: dict | None = None, **kw):
         return self.client.post(path, data={"csrf_token": self.csrf, **(data or {})}, **kw)

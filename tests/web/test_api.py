@@ -17,13 +17,23 @@ def test_api_needs_a_valid_token(client, db) -> None:
 
 def test_crud_through_the_api(client, db) -> None:
     h = _token(db, f.user(db, "manager"))
-    site = client.post("/api/v1/sites", headers=h, json={"code": "NYC", "name": "New York",
-                                                         "time_zone": "America/New_York",
-                                                         "business_hours": "mon-fri 08:00-20:00"})
+    site = client.post(
+        "/api/v1/sites",
+        headers=h,
+        json={
+            "code": "NYC",
+            "name": "New York",
+            "time_zone": "America/New_York",
+            "business_hours": "mon-fri 08:00-20:00",
+        },
+    )
     assert site.status_code == 201, site.text
     sid = site.json()["id"]
-    q = client.post("/api/v1/queues", headers=h, json={"code": "sales", "name": "Sales", "channel": "voice",
-                                                       "site_id": sid})
+    q = client.post(
+        "/api/v1/queues",
+        headers=h,
+        json={"code": "sales", "name": "Sales", "channel": "voice", "site_id": sid},
+    )
     assert q.status_code == 201 and q.json()["sl_formula"] == "answered_within_over_offered_less_short"
     r = client.patch(f"/api/v1/queues/{q.json()['id']}", headers=h, json={"sl_threshold_s": 30})
     assert r.json()["sl_threshold_s"] == 30
@@ -61,7 +71,12 @@ def test_supervisor_scope_in_the_api(client, db) -> None:
     assert client.get(f"/api/v1/employees/{theirs.id}", headers=h).status_code == 403
     r = client.patch(f"/api/v1/employees/{theirs.id}", headers=h, json={"full_name": "X"})
     assert r.status_code == 403
-    assert client.post("/api/v1/sites", headers=h, json={"code": "Z", "name": "Z", "time_zone": "UTC"}).status_code == 403
+    assert (
+        client.post(
+            "/api/v1/sites", headers=h, json={"code": "Z", "name": "Z", "time_zone": "UTC"}
+        ).status_code
+        == 403
+    )
 
 
 def test_cookie_authenticated_api_writes_need_the_csrf_header(browser, db) -> None:

@@ -16,7 +16,10 @@ def test_wrong_credentials_get_401_and_no_hint(browser, db) -> None:
     bad_password = browser.login("mia", "wrong-password")
     no_user = browser.login("nobody", "wrong-password")
     assert bad_password.status_code == no_user.status_code == 401
-    assert "Invalid username or password." in bad_password.text and "Invalid username or password." in no_user.text
+    assert (
+        "Invalid username or password." in bad_password.text
+        and "Invalid username or password." in no_user.text
+    )
 
 
 def test_login_without_csrf_token_is_refused(browser, db) -> None:
@@ -28,9 +31,16 @@ def test_login_without_csrf_token_is_refused(browser, db) -> None:
 
 def test_login_redirect_never_leaves_the_site(browser, db) -> None:
     f.user(db, "manager", username="mia")
-    r = browser.client.post("/login", data={"username": "mia", "password": f.PASSWORD,
-                                            "csrf_token": browser.csrf, "next": "//evil.example/x"},
-                            follow_redirects=False)
+    r = browser.client.post(
+        "/login",
+        data={
+            "username": "mia",
+            "password": f.PASSWORD,
+            "csrf_token": browser.csrf,
+            "next": "//evil.example/x",
+        },
+        follow_redirects=False,
+    )
     assert r.headers["location"] == "/"
 
 
@@ -47,8 +57,15 @@ def test_manager_creates_a_team_and_it_is_audited(browser, db) -> None:
 def test_form_errors_are_422_with_the_field_and_nothing_is_written(browser, db) -> None:
     f.user(db, "manager", username="mia")
     browser.login("mia")
-    r = browser.post("/org/sites/new", {"code": "X", "name": "X", "time_zone": "Mars/Olympus",
-                                        "business_hours": "mon 18:00-08:00"})
+    r = browser.post(
+        "/org/sites/new",
+        {
+            "code": "X",
+            "name": "X",
+            "time_zone": "Mars/Olympus",
+            "business_hours": "mon 18:00-08:00",
+        },
+    )
     assert r.status_code == 422
     assert "time_zone" in r.text and "IANA" in r.text and "ends before it starts" in r.text
     assert db.scalar(select(func.count()).select_from(Site)) == 0
@@ -60,8 +77,9 @@ def test_state_change_without_csrf_is_403_and_writes_nothing(browser, db) -> Non
     browser.login("mia")
     r = browser.client.post("/org/teams/new", data={"name": "Sneaky", "site_id": str(site.id)})
     assert r.status_code == 403
-    r = browser.client.post("/org/teams/new", data={"name": "Sneaky", "site_id": str(site.id),
-                                                    "csrf_token": "forged"})
+    r = browser.client.post(
+        "/org/teams/new", data={"name": "Sneaky", "site_id": str(site.id), "csrf_token": "forged"}
+    )
     assert r.status_code == 403
     assert db.scalar(select(func.count()).select_from(Team)) == 0
 

@@ -49,6 +49,4 @@ def record(
 
 def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
     """Fields whose values changed, as {field: [old, new]}."""
-    return {
-        key: [before.get(key), value] for key, value in after.items() if before.get(key) != value
-    }
+    return {key: [before.get(key), value] for key, value in after.items() if before.get(key) != value}

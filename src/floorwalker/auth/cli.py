@@ -21,7 +21,9 @@ app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
 def create(
     username: str = typer.Argument(..., help="Login name."),
     role: str = typer.Option("admin", help="admin, manager, supervisor, qa or agent."),
-    employee_id: int | None = typer.Option(None, help="Link to this employee (required for agents and supervisors)."),
+    employee_id: int | None = typer.Option(
+        None, help="Link to this employee (required for agents and supervisors)."
+    ),
     password: str | None = typer.Option(None, help="Password (prompted for when omitted)."),
     as_json: bool = typer.Option(False, "--json", help="Print the new user as JSON."),
 ) -> None:
@@ -32,7 +34,9 @@ def create(
         fail(f"unknown role '{role}'; use admin, manager, supervisor, qa or agent")
     with operational_session(settings().resolved_database_url) as session:
         user = service.create_user(
-            session, SYSTEM, UserCreate(username=username, password=password, role=role, employee_id=employee_id)  # type: ignore[arg-type]
+            session,
+            SYSTEM,
+            UserCreate(username=username, password=password, role=role, employee_id=employee_id),  # type: ignore[arg-type]
         )
         if as_json:
             print_json({"id": user.id, "username": user.username, "role": user.role})
@@ -49,8 +53,14 @@ def list_(
     """List users."""
     with operational_session(settings().resolved_database_url) as session:
         rows = [
-            {"id": u.id, "username": u.username, "role": u.role, "employee_id": u.employee_id,
-             "active": u.active, "last_login_at": u.last_login_at}
+            {
+                "id": u.id,
+                "username": u.username,
+                "role": u.role,
+                "employee_id": u.employee_id,
+                "active": u.active,
+                "last_login_at": u.last_login_at,
+            }
             for u in service.list_users(session, SYSTEM)
         ]
     print_table(rows, as_json=as_json, as_csv=as_csv)

@@ -97,9 +97,7 @@ def logout(request: Request, db: Db) -> Response:
 
 @router.get("/auth/me")
 def me(request: Request, db: Db, actor: PageActor, flash: str | None = None) -> Response:
-    employee = (
-        org_service.get_employee(db, actor, actor.employee_id) if actor.employee_id else None
-    )
+    employee = org_service.get_employee(db, actor, actor.employee_id) if actor.employee_id else None
     return render(
         request,
         "me.html",
@@ -153,10 +151,20 @@ def revoke_token(db: Db, actor: PageActor, token_id: int) -> Response:
 
 _USER_FIELDS = [
     FormField("username", "Username", required=True),
-    FormField("password", "Initial password", kind="password", required=True,
-              help="At least 10 characters; the user can change it."),
-    FormField("role", "Role", kind="select", required=True,
-              options=[(r, r) for r in ("admin", "manager", "supervisor", "qa", "agent")]),
+    FormField(
+        "password",
+        "Initial password",
+        kind="password",
+        required=True,
+        help="At least 10 characters; the user can change it.",
+    ),
+    FormField(
+        "role",
+        "Role",
+        kind="select",
+        required=True,
+        options=[(r, r) for r in ("admin", "manager", "supervisor", "qa", "agent")],
+    ),
     FormField("employee_id", "Employee", kind="select"),
 ]
 
@@ -165,7 +173,9 @@ def _user_fields(db: Db, actor: PageActor) -> list[FormField]:
     employees = org_service.list_employees(db, actor, status="active")
     fields = list(_USER_FIELDS)
     fields[-1] = FormField(
-        "employee_id", "Employee", kind="select",
+        "employee_id",
+        "Employee",
+        kind="select",
         options=[(e.id, f"{e.full_name} ({e.role})") for e in employees],
         help="Agents and supervisors must be linked to their employee record.",
     )
@@ -177,8 +187,14 @@ def users(request: Request, db: Db, actor: PageActor) -> Response:
     return render(
         request,
         "users.html",
-        {"users": service.list_users(db, actor), "fields": _user_fields(db, actor), "values": {},
-         "error_fields": set(), "action": "/auth/users", "cancel": "/"},
+        {
+            "users": service.list_users(db, actor),
+            "fields": _user_fields(db, actor),
+            "values": {},
+            "error_fields": set(),
+            "action": "/auth/users",
+            "cancel": "/",
+        },
     )
 
 
@@ -191,9 +207,15 @@ async def create_user(request: Request, db: Db, actor: PageActor) -> Response:
         return render(
             request,
             "users.html",
-            {"users": service.list_users(db, actor), "fields": fields, "errors": errors.items,
-             "error_fields": errors.fields, "action": "/auth/users", "cancel": "/",
-             "values": {k: v for k, v in values.items() if k != "password"}},
+            {
+                "users": service.list_users(db, actor),
+                "fields": fields,
+                "errors": errors.items,
+                "error_fields": errors.fields,
+                "action": "/auth/users",
+                "cancel": "/",
+                "values": {k: v for k, v in values.items() if k != "password"},
+            },
             status_code=422,
         )
     return RedirectResponse("/auth/users", status_code=303)
@@ -208,4 +230,3 @@ def deactivate_user(db: Db, actor: PageActor, user_id: int) -> Response:
 @router.get("/auth/audit")
 def audit_log(request: Request, db: Db, actor: PageActor) -> Response:
     return render(request, "audit.html", {"entries": service.list_audit(db, actor, limit=500)})
-

@@ -108,9 +108,7 @@ def deactivate_user(session: Session, actor: Actor, user_id: int) -> None:
         raise NotFound(f"user {user_id} does not exist")
     user.active = False
     session.execute(delete(UserSession).where(UserSession.user_id == user_id))
-    session.execute(
-        ApiToken.__table__.update().where(ApiToken.user_id == user_id).values(revoked=True)
-    )
+    session.execute(ApiToken.__table__.update().where(ApiToken.user_id == user_id).values(revoked=True))
     audit.record(session, actor, "deactivate", "user", user_id)
     session.commit()
 
@@ -147,9 +145,7 @@ def authenticate(
     ).one()
     # A shared office NAT must not lock out a whole floor: the per-client limit is wider.
     if by_name >= max_failures or by_client >= max_failures * 4:
-        raise TooManyAttempts(
-            f"Too many failed sign-in attempts. Try again in {window_s // 60} minutes."
-        )
+        raise TooManyAttempts(f"Too many failed sign-in attempts. Try again in {window_s // 60} minutes.")
     user = session.scalar(select(User).where(func.lower(User.username) == name))
     ok = passwords.verify_password(user.password_hash if user else None, password)
     if user is None or not ok or not user.active:
@@ -175,9 +171,7 @@ def start_session(session: Session, user: User, lifetime_hours: float) -> str:
         )
     )
     # Housekeeping: drop this user's expired sessions.
-    session.execute(
-        delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < now)
-    )
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id, UserSession.expires_at < now))
     audit.record(session, actor_for(session, user), "login", "user", user.id)
     session.commit()
     return token

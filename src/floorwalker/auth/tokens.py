@@ -6,7 +6,7 @@ import hashlib
 import hmac
 import secrets
 
-API_TOKEN_PREFIX = "fwk_"
+API_TOKEN_PREFIX = "fwk_"  # noqa: S105 - a label, not a secret
 
 
 def new_secret(n_bytes: int = 32) -> str:

@@ -35,15 +35,11 @@ def upgrade_warehouse(engine: Engine) -> int:
         version = warehouse_version(connection)
         if version is None:
             warehouse_metadata.create_all(connection, checkfirst=True)
-            connection.execute(
-                warehouse_schema_version.insert().values(version=1, is_current=True)
-            )
+            connection.execute(warehouse_schema_version.insert().values(version=1, is_current=True))
             version = 1
         for step in range(version + 1, WAREHOUSE_SCHEMA_VERSION + 1):
             MIGRATIONS[step](connection)
             connection.execute(warehouse_schema_version.update().values(is_current=False))
-            connection.execute(
-                warehouse_schema_version.insert().values(version=step, is_current=True)
-            )
+            connection.execute(warehouse_schema_version.insert().values(version=step, is_current=True))
             version = step
         return version

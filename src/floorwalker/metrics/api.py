@@ -26,7 +26,11 @@ def overview(db: Db, warehouse: Warehouse, actor: ApiActor) -> Any:
 
 @router.get("/agents/{employee_id}/days", response_model=list[AgentDay])
 def agent_days(
-    employee_id: int, db: Db, warehouse: Warehouse, actor: ApiActor, days: int = Query(7, ge=1, le=92)
+    employee_id: int,
+    db: Db,
+    warehouse: Warehouse,
+    actor: ApiActor,
+    days: int = Query(7, ge=1, le=92),
 ) -> Any:
     """An agent's handled contacts and handle time for the last ``days`` site-local days."""
     employee = org_service.get_employee(db, actor, employee_id)

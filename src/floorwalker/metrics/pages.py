@@ -22,15 +22,28 @@ router = APIRouter(include_in_schema=False)
 def overview(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) -> Response:
     if actor.role == "agent":
         if actor.employee_id is None:
-            return render(request, "error.html", {"status": 403, "message": "Your user has no employee record."}, 403)
+            return render(
+                request,
+                "error.html",
+                {"status": 403, "message": "Your user has no employee record."},
+                403,
+            )
         return RedirectResponse(f"/agents/{actor.employee_id}", status_code=303)
     data = service.overview(db, warehouse, actor, clock.now_aware())
-    days = {"today": [r for r in data.rows if r.day == data.today],
-            "yesterday": [r for r in data.rows if r.day == data.yesterday]}
-    return render(request, "overview.html", {
-        "data": data, "days": days, "formulas": formulas.SL_FORMULAS,
-        "warn_formulas": formulas.SL_FORMULAS_WITH_WARNING,
-    })
+    days = {
+        "today": [r for r in data.rows if r.day == data.today],
+        "yesterday": [r for r in data.rows if r.day == data.yesterday],
+    }
+    return render(
+        request,
+        "overview.html",
+        {
+            "data": data,
+            "days": days,
+            "formulas": formulas.SL_FORMULAS,
+            "warn_formulas": formulas.SL_FORMULAS_WITH_WARNING,
+        },
+    )
 
 
 @router.get("/agents/{employee_id}")
@@ -39,6 +52,11 @@ def agent(request: Request, db: Db, warehouse: Warehouse, actor: PageActor, empl
     site = db.get(Site, employee.site_id)
     today = local_today(clock.now_aware(), site.time_zone if site else "UTC")
     days = [today - timedelta(days=n) for n in range(7)]
-    return render(request, "agent.html", {
-        "employee": employee, "days": service.agent_days(db, warehouse, actor, employee_id, days),
-    })
+    return render(
+        request,
+        "agent.html",
+        {
+            "employee": employee,
+            "days": service.agent_days(db, warehouse, actor, employee_id, days),
+        },
+    )

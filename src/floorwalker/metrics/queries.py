@@ -49,12 +49,8 @@ def queue_count_columns(
         cast(_count(abandoned), Integer).label("abandoned"),
         cast(_count(c.outcome.in_(OTHER_EXITS)), Integer).label("other_exits"),
         cast(_count(c.outcome == "incomplete"), Integer).label("incomplete"),
-        cast(_count(answered & (c.wait_s <= threshold)), Integer).label(
-            "answered_within_threshold"
-        ),
-        cast(_count(abandoned & (c.wait_s <= threshold)), Integer).label(
-            "abandoned_within_threshold"
-        ),
+        cast(_count(answered & (c.wait_s <= threshold)), Integer).label("answered_within_threshold"),
+        cast(_count(abandoned & (c.wait_s <= threshold)), Integer).label("abandoned_within_threshold"),
         cast(_count(abandoned & (c.wait_s <= short)), Integer).label("short_abandoned"),
         cast(_sum(answered, c.wait_s), Float).label("wait_answered_s"),
         cast(_sum(abandoned, c.wait_s), Float).label("wait_abandoned_s"),

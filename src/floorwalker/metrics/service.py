@@ -21,7 +21,9 @@ from floorwalker.timeutil import local_day_bounds_utc, local_today
 _COUNT_FIELDS = tuple(f.name for f in fields(formulas.QueueCounts))
 
 
-def _headline(site: Site, queue: Queue | None, code: str, day: date, counts: formulas.QueueCounts) -> HeadlineRow:
+def _headline(
+    site: Site, queue: Queue | None, code: str, day: date, counts: formulas.QueueCounts
+) -> HeadlineRow:
     formula = queue.sl_formula if queue else formulas.DEFAULT_SL_FORMULA
     return HeadlineRow(
         site=site.code,
@@ -61,10 +63,14 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
         _, today_end = local_day_bounds_utc(today, site.time_zone)
         day = case((contacts.c.arrived_at >= today_start, literal("today")), else_=literal("yesterday"))
         stmt = (
-            select(contacts.c.queue, day.label("day"), *queue_count_columns(
-                {q.code: q.sl_threshold_s for q in queues.values()},
-                {q.code: q.short_abandon_s for q in queues.values()},
-            ))
+            select(
+                contacts.c.queue,
+                day.label("day"),
+                *queue_count_columns(
+                    {q.code: q.sl_threshold_s for q in queues.values()},
+                    {q.code: q.short_abandon_s for q in queues.values()},
+                ),
+            )
             .where(
                 and_(
                     contacts.c.site == site.code,

@@ -16,7 +16,7 @@ target_metadata = Base.metadata
 _WAREHOUSE_TABLES = {"contacts", "agent_states", "survey_responses", "warehouse_schema_version"}
 
 
-def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]
+def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]  # noqa: ARG001 - Alembic hook signature
     return not (type_ == "table" and name in _WAREHOUSE_TABLES)
 
 

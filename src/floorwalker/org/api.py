@@ -46,24 +46,64 @@ def _crud(
     def update_route(object_id: int, data: update_schema, db: Db, actor: ApiActor) -> Any:  # type: ignore[valid-type]
         return update(db, actor, object_id, data)
 
-    @router.post(f"/{path}/{{object_id}}/deactivate", response_model=read_schema, tags=[tag],
-                 name=f"deactivate_{path}")
+    @router.post(
+        f"/{path}/{{object_id}}/deactivate",
+        response_model=read_schema,
+        tags=[tag],
+        name=f"deactivate_{path}",
+    )
     def deactivate_route(object_id: int, db: Db, actor: ApiActor) -> Any:
         return deactivate(db, actor, object_id)
 
 
-_crud("sites", "organisation", schemas.SiteCreate, schemas.SiteUpdate, schemas.SiteRead,
-      service.list_sites, service.get_site, service.create_site, service.update_site,
-      service.deactivate_site)
-_crud("teams", "organisation", schemas.TeamCreate, schemas.TeamUpdate, schemas.TeamRead,
-      service.list_teams, service.get_team, service.create_team, service.update_team,
-      service.deactivate_team)
-_crud("skills", "organisation", schemas.SkillCreate, schemas.SkillUpdate, schemas.SkillRead,
-      service.list_skills, service.get_skill, service.create_skill, service.update_skill,
-      service.deactivate_skill)
-_crud("queues", "organisation", schemas.QueueCreate, schemas.QueueUpdate, schemas.QueueRead,
-      service.list_queues, service.get_queue, service.create_queue, service.update_queue,
-      service.deactivate_queue)
+_crud(
+    "sites",
+    "organisation",
+    schemas.SiteCreate,
+    schemas.SiteUpdate,
+    schemas.SiteRead,
+    service.list_sites,
+    service.get_site,
+    service.create_site,
+    service.update_site,
+    service.deactivate_site,
+)
+_crud(
+    "teams",
+    "organisation",
+    schemas.TeamCreate,
+    schemas.TeamUpdate,
+    schemas.TeamRead,
+    service.list_teams,
+    service.get_team,
+    service.create_team,
+    service.update_team,
+    service.deactivate_team,
+)
+_crud(
+    "skills",
+    "organisation",
+    schemas.SkillCreate,
+    schemas.SkillUpdate,
+    schemas.SkillRead,
+    service.list_skills,
+    service.get_skill,
+    service.create_skill,
+    service.update_skill,
+    service.deactivate_skill,
+)
+_crud(
+    "queues",
+    "organisation",
+    schemas.QueueCreate,
+    schemas.QueueUpdate,
+    schemas.QueueRead,
+    service.list_queues,
+    service.get_queue,
+    service.create_queue,
+    service.update_queue,
+    service.deactivate_queue,
+)
 
 
 @router.get("/queues/{queue_id}/agents", response_model=list[schemas.QueueAssignment], tags=["organisation"])
@@ -106,12 +146,20 @@ def mark_leaver(employee_id: int, data: schemas.LeaverIn, db: Db, actor: ApiActo
     return service.mark_leaver(db, actor, employee_id, data)
 
 
-@router.get("/employees/{employee_id}/skills", response_model=list[schemas.EmployeeSkillRead], tags=["organisation"])
+@router.get(
+    "/employees/{employee_id}/skills",
+    response_model=list[schemas.EmployeeSkillRead],
+    tags=["organisation"],
+)
 def employee_skills(employee_id: int, db: Db, actor: ApiActor) -> Any:
     return service.employee_skills(db, actor, employee_id)
 
 
-@router.put("/employees/{employee_id}/skills", response_model=schemas.EmployeeSkillRead, tags=["organisation"])
+@router.put(
+    "/employees/{employee_id}/skills",
+    response_model=schemas.EmployeeSkillRead,
+    tags=["organisation"],
+)
 def set_employee_skill(employee_id: int, data: schemas.EmployeeSkillSet, db: Db, actor: ApiActor) -> Any:
     """Add a skill to the employee or change its proficiency (1–5)."""
     return service.set_employee_skill(db, actor, employee_id, data)

@@ -54,9 +54,7 @@ class Team(Base):
 
 class Employee(Base):
     __tablename__ = "employees"
-    __table_args__ = (
-        CheckConstraint("contract_hours_per_week >= 0", name="contract_hours_nonnegative"),
-    )
+    __table_args__ = (CheckConstraint("contract_hours_per_week >= 0", name="contract_hours_nonnegative"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     full_name: Mapped[str] = mapped_column(String(160))
@@ -95,9 +93,7 @@ class EmployeeSkill(Base):
     __tablename__ = "employee_skills"
     __table_args__ = (CheckConstraint("proficiency BETWEEN 1 AND 5", name="proficiency_range"),)
 
-    employee_id: Mapped[int] = mapped_column(
-        ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True
-    )
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id", ondelete="CASCADE"), primary_key=True)
     skill_id: Mapped[int] = mapped_column(ForeignKey("skills.id"), primary_key=True)
     proficiency: Mapped[int] = mapped_column(Integer, default=3)
 

@@ -50,7 +50,9 @@ def _check_time_zone(value: str | None) -> str | None:
     return value
 
 
-def _check_hours(value: dict[str, list[list[str]]] | str | None) -> dict[str, list[list[str]]] | None:
+def _check_hours(
+    value: dict[str, list[list[str]]] | str | None,
+) -> dict[str, list[list[str]]] | None:
     if value is None:
         return None
     try:

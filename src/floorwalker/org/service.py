@@ -60,9 +60,7 @@ def _check_unique(session: Session, obj: Any) -> None:
         value = getattr(obj, field)
         if value is None:
             continue
-        clash = session.scalar(
-            select(model.id).where(getattr(model, field) == value, model.id != obj.id)
-        )
+        clash = session.scalar(select(model.id).where(getattr(model, field) == value, model.id != obj.id))
         if clash is not None:
             raise Conflict(f"another {_label(model)} already has {field} '{value}'", field=field)
 
@@ -193,9 +191,7 @@ def _employee_scope(stmt: Select[Any], actor: Actor) -> Select[Any]:
     if actor.is_center_wide:
         return stmt
     if actor.role == "supervisor":
-        return stmt.where(
-            or_(Employee.team_id.in_(actor.team_ids), Employee.id == actor.employee_id)
-        )
+        return stmt.where(or_(Employee.team_id.in_(actor.team_ids), Employee.id == actor.employee_id))
     return stmt.where(Employee.id == actor.employee_id)
 
 
@@ -254,9 +250,7 @@ def update_employee(
     return _update(session, actor, employee, data)
 
 
-def mark_leaver(
-    session: Session, actor: Actor, employee_id: int, data: schemas.LeaverIn
-) -> Employee:
+def mark_leaver(session: Session, actor: Actor, employee_id: int, data: schemas.LeaverIn) -> Employee:
     """Deactivate an employee: status leaver, with leave date and reason (kept for attrition)."""
     update = schemas.EmployeeUpdate(
         status="leaver", leave_date=data.leave_date, leave_reason=data.leave_reason
@@ -266,9 +260,7 @@ def mark_leaver(
 
 def employee_skills(session: Session, actor: Actor, employee_id: int) -> Sequence[EmployeeSkill]:
     get_employee(session, actor, employee_id)
-    return session.scalars(
-        select(EmployeeSkill).where(EmployeeSkill.employee_id == employee_id)
-    ).all()
+    return session.scalars(select(EmployeeSkill).where(EmployeeSkill.employee_id == employee_id)).all()
 
 
 def set_employee_skill(
@@ -313,9 +305,7 @@ def remove_employee_skill(session: Session, actor: Actor, employee_id: int, skil
 
 def list_skills(session: Session, actor: Actor, include_inactive: bool = False) -> Sequence[Skill]:
     del actor
-    return session.scalars(
-        _active_filter(select(Skill), Skill, include_inactive).order_by(Skill.name)
-    ).all()
+    return session.scalars(_active_filter(select(Skill), Skill, include_inactive).order_by(Skill.name)).all()
 
 
 def get_skill(session: Session, actor: Actor, skill_id: int) -> Skill:
@@ -342,9 +332,7 @@ def deactivate_skill(session: Session, actor: Actor, skill_id: int) -> Skill:
 
 def list_queues(session: Session, actor: Actor, include_inactive: bool = False) -> Sequence[Queue]:
     del actor
-    return session.scalars(
-        _active_filter(select(Queue), Queue, include_inactive).order_by(Queue.name)
-    ).all()
+    return session.scalars(_active_filter(select(Queue), Queue, include_inactive).order_by(Queue.name)).all()
 
 
 def get_queue(session: Session, actor: Actor, queue_id: int) -> Queue:

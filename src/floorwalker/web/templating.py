@@ -63,11 +63,7 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     actor = getattr(request.state, "actor", None)
-    nav = [
-        (label, path)
-        for label, path, roles in NAVIGATION
-        if actor is not None and actor.role in roles
-    ]
+    nav = [(label, path) for label, path, roles in NAVIGATION if actor is not None and actor.role in roles]
     base = {
         "request": request,
         "actor": actor,
@@ -76,4 +72,6 @@ def render(
         "current_path": request.url.path,
     }
     return templates.TemplateResponse(request, name, {**base, **(context or {})}, status_code=status_code)
+
+
 templates.env.globals["has_htmx"] = (Path(__file__).parent / "static" / "vendor" / "htmx.min.js").exists()

@@ -1,0 +1,73 @@
+"""Warehouse bulk loads on both engines: idempotent, atomic, values intact."""
+
+from datetime import datetime
+
+import pyarrow as pa
+import pytest
+from sqlalchemy import select
+
+from floorwalker.contacts import service
+from floorwalker.contacts.keys import stable_id
+from floorwalker.contacts.models import contacts
+from tests import factories as f
+
+ARRIVED = datetime(2026, 3, 2, 9, 30, 15, 250000)
+
+
+def test_stable_id_is_deterministic_positive_and_source_scoped() -> None:
+    a = stable_id("asterisk", "1700000000.12")
+    assert a == stable_id("asterisk", "1700000000.12")
+    assert a != stable_id("connect", "1700000000.12")
+    assert 0 < a < 2**63
+
+
+def test_load_keeps_values_and_nulls(stores) -> None:
+    rows = f.contact_rows(
+        "S",
+        "q",
+        ARRIVED,
+        [
+            {"outcome": "answered", "wait_s": 12.5, "talk_s": 100.25, "agent": "A1"},
+            {"outcome": "abandoned", "wait_s": 30.0},
+        ],
+    )
+    with stores.warehouse.begin() as conn:
+        assert f.load_contacts(conn, rows) == 2
+    with stores.warehouse.connect() as conn:
+        got = conn.execute(select(contacts).order_by(contacts.c.outcome.desc())).mappings().all()
+    answered, abandoned = got
+    assert answered["arrived_at"] == ARRIVED and answered["talk_s"] == 100.25 and answered["hold_s"] is None
+    assert abandoned["agent"] is None and abandoned["talk_s"] is None and abandoned["answered_at"] is None
+
+
+def test_loading_the_same_rows_twice_adds_nothing(stores) -> None:
+    rows = f.contact_rows("S", "q", ARRIVED, [{"outcome": "answered", "wait_s": 1, "talk_s": 2}] * 3)
+    with stores.warehouse.begin() as conn:
+        assert f.load_contacts(conn, rows) == 3
+    with stores.warehouse.begin() as conn:
+        assert f.load_contacts(conn, rows) == 0
+        assert service.table_counts(conn)["contacts"] == 3
+
+
+def test_a_failed_load_leaves_the_warehouse_as_it_was(stores) -> None:
+    good = f.contact_rows("S", "q", ARRIVED, [{"outcome": "answered", "wait_s": 1, "talk_s": 2}])
+    with stores.warehouse.begin() as conn:
+        f.load_contacts(conn, good)
+    broken = f.contact_rows("S", "q", ARRIVED, [{"outcome": "answered", "wait_s": 1, "talk_s": 2}] * 2)
+    broken = broken.set_column(
+        broken.schema.get_field_index("site"), "site", pa.array([None, None], "string")
+    )
+    def load_one_good_then_broken() -> None:
+        with stores.warehouse.begin() as conn:
+            f.load_contacts(conn, f.contact_rows("S", "q", ARRIVED, [{"outcome": "answered", "wait_s": 1}]))
+            f.load_contacts(conn, broken)  # site is NOT NULL: the whole transaction rolls back
+
+    with pytest.raises(Exception):  # noqa: B017 - each engine raises its own error type
+        load_one_good_then_broken()
+    with stores.warehouse.connect() as conn:
+        assert service.table_counts(conn)["contacts"] == 1
+
+
+def test_unknown_columns_are_refused(stores) -> None:
+    with pytest.raises(ValueError, match="not in contacts"), stores.warehouse.begin() as conn:
+        service.bulk_load(conn, contacts, pa.table({"contact_id": [1], "colour": ["red"]}))
