@@ -64,3 +64,12 @@ def test_org_list_json_and_csv(env) -> None:
     assert out.exit_code == 0 and json.loads(out.output) == []
     bad = runner.invoke(app, ["org", "list", "planets"])
     assert bad.exit_code != 0 and "unknown kind" in bad.output
+
+
+@pytest.mark.parametrize("url", ["mysql://u:pw@localhost/db", "postgresql+psycopg2://u:pw@h/db", "nonsense"])
+def test_unsupported_database_url_is_one_line(env, monkeypatch, url) -> None:
+    monkeypatch.setenv("DATABASE_URL", url)
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 1
+    assert len(result.output.strip().splitlines()) == 1, result.output
+    assert "Traceback" not in result.output and ":pw@" not in result.output

@@ -64,7 +64,12 @@ def get_engine(url: str) -> Engine:
             if backend == "postgresql":
                 kwargs = {"pool_pre_ping": True, "connect_args": {"connect_timeout": 5}}
             engine = create_engine(url, **kwargs)
-        except (ArgumentError, NoSuchModuleError, OSError) as exc:
+        except (ArgumentError, NoSuchModuleError, ImportError) as exc:
+            raise StoreUnavailable(
+                f"cannot open {mask_url(url)}: unsupported database URL ({exc}); "
+                "use sqlite:///…, duckdb:///… or postgresql://…"
+            ) from None
+        except OSError as exc:
             raise StoreUnavailable(f"cannot open {mask_url(url)}: {exc}") from None
         if backend == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)

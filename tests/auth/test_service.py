@@ -52,7 +52,7 @@ def test_short_password_and_duplicate_user_are_refused(db) -> None:
     f.user(db, "admin", username="ada")
     with pytest.raises(Conflict):
         service.create_user(db, SYSTEM, UserCreate(username="ADA", password=f.PASSWORD, role="admin"))
-    with pytest.raises(InvalidInput, match="linked to an employee"):
+    with pytest.raises(InvalidInput, match="must be linked to an employee"):
         service.create_user(db, SYSTEM, UserCreate(username="ag", password=f.PASSWORD, role="agent"))
 
 

@@ -57,6 +57,7 @@ def test_a_failed_load_leaves_the_warehouse_as_it_was(stores) -> None:
     broken = broken.set_column(
         broken.schema.get_field_index("site"), "site", pa.array([None, None], "string")
     )
+
     def load_one_good_then_broken() -> None:
         with stores.warehouse.begin() as conn:
             f.load_contacts(conn, f.contact_rows("S", "q", ARRIVED, [{"outcome": "answered", "wait_s": 1}]))

@@ -56,8 +56,8 @@ def test_asa_and_abandon_rate() -> None:
         offered=20, answered=10, abandoned=8, short_abandoned=3, incomplete=2, wait_answered_s=150.0
     )
     assert formulas.asa_s(counts) == 15.0
-    # (Ab − Ab_S) / (O − incomplete − Ab_S) = 5 / 15
-    assert formulas.abandon_rate(counts) == pytest.approx(5 / 15)
+    # (Ab − Ab_S) / (O − Ab_S) = 5 / 17
+    assert formulas.abandon_rate(counts) == pytest.approx(5 / 17)
 
 
 def test_aht_basis_says_what_the_source_recorded() -> None:

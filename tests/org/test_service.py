@@ -129,10 +129,42 @@ def test_skills_and_queue_assignments(db) -> None:
 
 def test_queue_rules(db) -> None:
     site = f.site(db)
-    with pytest.raises(ValueError, match="concurrency"):
-        schemas.QueueCreate(code="v", name="V", channel="voice", site_id=site.id, concurrency=3)
-    chat = f.queue(db, site.id, channel="chat", concurrency=3, sl_threshold_s=60)
+    with pytest.raises(InvalidInput) as err:
+        f.queue(db, site.id, channel="voice", concurrency=3)
+    assert err.value.field == "concurrency"
+    chat = f.queue(db, site.id, channel="chat", concurrency=3)
     with pytest.raises(InvalidInput, match="concurrency"):
         service.update_queue(db, SYSTEM, chat.id, schemas.QueueUpdate(channel="voice"))
     with pytest.raises(ValueError, match="sl_formula"):
         schemas.QueueCreate(code="x", name="X", channel="voice", site_id=site.id, sl_formula="vendor_magic")
+
+
+def test_threshold_defaults_follow_the_channel(db) -> None:
+    site = f.site(db)
+    thresholds = {ch: f.queue(db, site.id, channel=ch).sl_threshold_s for ch in ("voice", "chat", "email")}
+    assert thresholds == {"voice": 20.0, "chat": 60.0, "email": 86400.0}
+    assert f.queue(db, site.id, channel="chat", sl_threshold_s=45).sl_threshold_s == 45
+
+
+def test_site_code_longer_than_the_column_is_refused_before_the_database(db) -> None:
+    with pytest.raises(ValueError, match="at most 60"):
+        schemas.SiteCreate(code="S" * 61, name="Long", time_zone="UTC")
+
+
+def test_a_leaver_loses_login_and_teams_in_the_same_write(db) -> None:
+    from floorwalker.auth import service as auth_service
+    from floorwalker.errors import NotAuthenticated
+
+    _site, team_a, sup_a, _, _ = f.supervised_team(db)
+    u = f.user(db, "supervisor", sup_a.id, username="leaving")
+    service.mark_leaver(
+        db, SYSTEM, sup_a.id, schemas.LeaverIn(leave_date=date(2026, 9, 1), leave_reason="relocated")
+    )
+    db.expire_all()
+    assert db.get(type(team_a), team_a.id).supervisor_id is None
+    with pytest.raises(NotAuthenticated):
+        auth_service.authenticate(db, u.username, f.PASSWORD, "x")
+    with pytest.raises(Conflict, match="already a leaver"):
+        service.mark_leaver(
+            db, SYSTEM, sup_a.id, schemas.LeaverIn(leave_date=date(2026, 9, 2), leave_reason="x")
+        )

@@ -55,6 +55,13 @@ def create_user(data: UserCreate, db: Db, actor: ApiActor) -> Any:
     return service.create_user(db, actor, data)
 
 
+@router.post("/users/{user_id}/deactivate", status_code=204)
+def deactivate_user(user_id: int, db: Db, actor: ApiActor) -> Response:
+    """End a user's access: no sign-in, sessions ended, API tokens revoked (admin)."""
+    service.deactivate_user(db, actor, user_id)
+    return Response(status_code=204)
+
+
 @router.get("/audit", response_model=list[AuditEntryRead])
 def audit(db: Db, actor: ApiActor, limit: int = 200) -> Any:
     return service.list_audit(db, actor, limit=min(max(limit, 1), 5000))

@@ -99,3 +99,15 @@ def set_password(username: str = typer.Argument(...)) -> None:
             raise NotFound(f"user '{username}' does not exist")
         service.set_password(session, SYSTEM, user.id, password)
     typer.echo(f"password changed for {username}; their sessions were ended")
+
+
+@app.command("deactivate")
+@friendly_errors
+def deactivate(username: str = typer.Argument(...)) -> None:
+    """End a user's access: no sign-in, sessions ended, API tokens revoked."""
+    with operational_session(settings().resolved_database_url) as session:
+        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        if user is None:
+            raise NotFound(f"user '{username}' does not exist")
+        service.deactivate_user(session, SYSTEM, user.id)
+    typer.echo(f"deactivated {username}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
@@ -10,7 +11,7 @@ from fastapi.responses import RedirectResponse, Response
 from floorwalker.auth import service
 from floorwalker.auth.permissions import Actor
 from floorwalker.auth.schemas import ApiTokenCreate, UserCreate
-from floorwalker.errors import NotAuthenticated, TooManyAttempts
+from floorwalker.errors import InvalidInput, NotAuthenticated, TooManyAttempts
 from floorwalker.org import service as org_service
 from floorwalker.web.deps import (
     SESSION_COOKIE,
@@ -109,17 +110,29 @@ def me(request: Request, db: Db, actor: PageActor, flash: str | None = None) -> 
 def change_password(
     request: Request,
     db: Db,
+    settings: AppSettings,
     actor: PageActor,
     password: Annotated[str, Form(max_length=200)],
     current_password: Annotated[str, Form(max_length=200)],
 ) -> Response:
     client = request.client.host if request.client else "unknown"
     try:
-        service.authenticate(db, actor.username, current_password, client)
-    except (NotAuthenticated, TooManyAttempts):
-        return RedirectResponse("/auth/me?flash=Current+password+is+wrong.", status_code=303)
+        service.authenticate(
+            db,
+            actor.username,
+            current_password,
+            client,
+            max_failures=settings.login_max_failures,
+            window_s=settings.login_window_s,
+        )
+    except (NotAuthenticated, TooManyAttempts) as exc:
+        message = "Current password is wrong." if isinstance(exc, NotAuthenticated) else exc.message
+        return RedirectResponse(f"/auth/me?flash={quote(message)}", status_code=303)
     assert actor.user_id is not None
-    service.set_password(db, actor, actor.user_id, password)
+    try:
+        service.set_password(db, actor, actor.user_id, password)
+    except InvalidInput as exc:
+        return RedirectResponse(f"/auth/me?flash={quote(exc.message)}", status_code=303)
     return RedirectResponse("/login?next=/auth/me", status_code=303)
 
 

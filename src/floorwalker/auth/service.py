@@ -55,7 +55,7 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
         if session.scalar(select(User.id).where(User.employee_id == data.employee_id)):
             raise Conflict(f"employee {data.employee_id} already has a user", field="employee_id")
     if data.role in ("agent", "supervisor") and data.employee_id is None:
-        raise InvalidInput(f"a {data.role} user must be linked to an employee", field="employee_id")
+        raise InvalidInput(f"{data.role} users must be linked to an employee", field="employee_id")
     user = User(
         username=data.username,
         password_hash=passwords.hash_password(data.password),
@@ -103,14 +103,31 @@ def set_password(session: Session, actor: Actor, user_id: int, password: str) ->
 def deactivate_user(session: Session, actor: Actor, user_id: int) -> None:
     if not can_manage_users(actor):
         raise PermissionDenied("only an admin can deactivate users")
+    if actor.user_id == user_id:
+        raise Conflict("you cannot deactivate yourself; ask another admin")
     user = session.get(User, user_id)
     if user is None:
         raise NotFound(f"user {user_id} does not exist")
-    user.active = False
-    session.execute(delete(UserSession).where(UserSession.user_id == user_id))
-    session.execute(ApiToken.__table__.update().where(ApiToken.user_id == user_id).values(revoked=True))
+    _end_access(session, user)
     audit.record(session, actor, "deactivate", "user", user_id)
     session.commit()
+
+
+def _end_access(session: Session, user: User) -> None:
+    """No more sign-in, no open sessions, no working API tokens."""
+    user.active = False
+    session.execute(delete(UserSession).where(UserSession.user_id == user.id))
+    session.execute(ApiToken.__table__.update().where(ApiToken.user_id == user.id).values(revoked=True))
+
+
+def revoke_employee_access(session: Session, actor: Actor, employee_id: int) -> None:
+    """Within the caller's transaction: deactivate the employee's user (if any), end its
+    sessions and revoke its API tokens. Used when an employee leaves."""
+    user = session.scalar(select(User).where(User.employee_id == employee_id))
+    if user is None or not user.active:
+        return
+    _end_access(session, user)
+    audit.record(session, actor, "deactivate", "user", user.id, {"reason": "employee left"})
 
 
 # --- login -------------------------------------------------------------------------------
@@ -224,9 +241,10 @@ def create_api_token(
     return token, raw
 
 
-def list_api_tokens(session: Session, actor: Actor) -> Sequence[ApiToken]:
+def list_api_tokens(session: Session, actor: Actor, *, own_only: bool = True) -> Sequence[ApiToken]:
+    """The caller's tokens; every user's for an admin who asks with ``own_only=False``."""
     stmt = select(ApiToken).order_by(ApiToken.created_at.desc())
-    if not can_manage_users(actor):
+    if own_only or not can_manage_users(actor):
         stmt = stmt.where(ApiToken.user_id == actor.user_id)
     return session.scalars(stmt).all()
 

@@ -9,6 +9,7 @@ from datetime import datetime
 from sqlalchemy import select
 
 from floorwalker.auth import service as auth_service
+from floorwalker.auth.models import AuditEntry
 from floorwalker.auth.permissions import SYSTEM
 from floorwalker.auth.schemas import UserCreate
 from floorwalker.contacts import service as contacts_service
@@ -22,7 +23,7 @@ from floorwalker.settings import Settings
 from floorwalker.stores import init_stores, reset_stores
 
 DEMO_SOURCE = "demo"
-DEMO_PASSWORD = "floorwalker-demo"
+DEMO_PASSWORD = "floorwalker-demo"  # noqa: S105 - published demo logins, printed on start
 
 
 @dataclass(frozen=True)
@@ -46,18 +47,31 @@ class DemoSummary:
     logins: list[DemoLogin]
 
 
-def _foreign_contacts(settings: Settings) -> bool:
-    """True when the warehouse holds contacts that the demo did not write."""
-    engine = get_engine(settings.resolved_warehouse_url)
-    with engine.connect() as connection:
-        if not connection.dialect.has_table(connection, "contacts"):
-            return False
-        return (
-            connection.execute(
+def real_work_present(settings: Settings) -> str | None:
+    """Why the stores look like a real center the demo must not erase, or None.
+
+    Real: contacts from any source but the demo, or any change made by a signed-in person
+    (the demo writes everything as "system"; people signing in to look around is fine).
+    A fresh install whose only act was `users create` is not real work yet."""
+    with get_engine(settings.resolved_warehouse_url).connect() as connection:
+        if (
+            connection.dialect.has_table(connection, "contacts")
+            and connection.execute(
                 select(contacts.c.contact_id).where(contacts.c.source != DEMO_SOURCE).limit(1)
             ).first()
-            is not None
-        )
+        ):
+            return "the warehouse holds imported contacts"
+    with get_engine(settings.resolved_database_url).connect() as connection:
+        if (
+            connection.dialect.has_table(connection, "audit_log")
+            and connection.execute(
+                select(AuditEntry.username)
+                .where(AuditEntry.username != SYSTEM.username, AuditEntry.action != "login")
+                .limit(1)
+            ).first()
+        ):
+            return "people have made changes in this center (see the audit log)"
+    return None
 
 
 def build_demo(
@@ -65,10 +79,11 @@ def build_demo(
 ) -> DemoSummary:
     """Replace the stores' content with the demo center. Refuses to wipe real imported
     contacts unless ``force``."""
-    if not force and _foreign_contacts(settings):
+    reason = None if force else real_work_present(settings)
+    if reason:
         raise Conflict(
-            "the data directory holds imported contacts; the demo would erase them. "
-            "Use another FLOORWALKER_DATA, or --force."
+            f"{reason}; building the demo would erase it. "
+            "Use another FLOORWALKER_DATA (or store URLs), or --force."
         )
     center = generator.generate(seed=seed, end=now, days=days, time_zone=time_zone)
     reset_stores(settings.resolved_database_url, settings.resolved_warehouse_url)
@@ -79,37 +94,76 @@ def build_demo(
         site = org_service.create_site(
             session,
             SYSTEM,
-            schemas.SiteCreate(code=s.code, name=s.name, time_zone=s.time_zone,
-                               business_hours={d: [list(p) for p in ps] for d, ps in s.business_hours.items()}),
+            schemas.SiteCreate(
+                code=s.code,
+                name=s.name,
+                time_zone=s.time_zone,
+                business_hours={d: [list(p) for p in ps] for d, ps in s.business_hours.items()},
+            ),
         )
         skill_ids = {
-            k.name: org_service.create_skill(session, SYSTEM, schemas.SkillCreate(name=k.name, description=k.description)).id
+            k.name: org_service.create_skill(
+                session, SYSTEM, schemas.SkillCreate(name=k.name, description=k.description)
+            ).id
             for k in center.skills
         }
         for q in center.queues:
-            org_service.create_queue(session, SYSTEM, schemas.QueueCreate(
-                code=q.code, name=q.name, channel=q.channel, site_id=site.id, skill_id=skill_ids[q.skill],
-                sl_threshold_s=q.sl_threshold_s, short_abandon_s=q.short_abandon_s,
-                sl_formula=q.sl_formula, concurrency=q.concurrency, wrapup_s=q.wrapup_s))
+            org_service.create_queue(
+                session,
+                SYSTEM,
+                schemas.QueueCreate(
+                    code=q.code,
+                    name=q.name,
+                    channel=q.channel,
+                    site_id=site.id,
+                    skill_id=skill_ids[q.skill],
+                    sl_threshold_s=q.sl_threshold_s,
+                    short_abandon_s=q.short_abandon_s,
+                    sl_formula=q.sl_formula,
+                    concurrency=q.concurrency,
+                    wrapup_s=q.wrapup_s,
+                ),
+            )
         team_ids = {
-            t.name: org_service.create_team(session, SYSTEM, schemas.TeamCreate(name=t.name, site_id=site.id)).id
+            t.name: org_service.create_team(
+                session, SYSTEM, schemas.TeamCreate(name=t.name, site_id=site.id)
+            ).id
             for t in center.teams
         }
         employee_ids: dict[str, int] = {}
         for e in center.employees:
-            employee = org_service.create_employee(session, SYSTEM, schemas.EmployeeCreate(
-                full_name=e.full_name, email=e.email, agent_code=e.agent_code, role=e.role,
-                site_id=site.id, team_id=team_ids.get(e.team) if e.team else None,
-                hire_date=e.hire_date, status=e.status,
-                contract_hours_per_week=e.contract_hours_per_week,
-                leave_date=e.leave_date, leave_reason=e.leave_reason))
+            employee = org_service.create_employee(
+                session,
+                SYSTEM,
+                schemas.EmployeeCreate(
+                    full_name=e.full_name,
+                    email=e.email,
+                    agent_code=e.agent_code,
+                    role=e.role,
+                    site_id=site.id,
+                    team_id=team_ids.get(e.team) if e.team else None,
+                    hire_date=e.hire_date,
+                    status=e.status,
+                    contract_hours_per_week=e.contract_hours_per_week,
+                    leave_date=e.leave_date,
+                    leave_reason=e.leave_reason,
+                ),
+            )
             employee_ids[e.key] = employee.id
             for skill, proficiency in e.skills.items():
-                org_service.set_employee_skill(session, SYSTEM, employee.id, schemas.EmployeeSkillSet(
-                    skill_id=skill_ids[skill], proficiency=proficiency))
+                org_service.set_employee_skill(
+                    session,
+                    SYSTEM,
+                    employee.id,
+                    schemas.EmployeeSkillSet(skill_id=skill_ids[skill], proficiency=proficiency),
+                )
         for t in center.teams:
-            org_service.update_team(session, SYSTEM, team_ids[t.name],
-                                    schemas.TeamUpdate(supervisor_id=employee_ids[t.supervisor]))
+            org_service.update_team(
+                session,
+                SYSTEM,
+                team_ids[t.name],
+                schemas.TeamUpdate(supervisor_id=employee_ids[t.supervisor]),
+            )
         logins = _create_logins(session, center, employee_ids)
 
     with get_engine(settings.resolved_warehouse_url).begin() as connection:
@@ -122,9 +176,15 @@ def build_demo(
             )
         }
     return DemoSummary(
-        site=center.site.name, time_zone=center.site.time_zone, employees=len(center.employees),
-        teams=len(center.teams), queues=len(center.queues), contacts=counts["contacts"],
-        agent_states=counts["agent_states"], survey_responses=counts["survey_responses"], logins=logins,
+        site=center.site.name,
+        time_zone=center.site.time_zone,
+        employees=len(center.employees),
+        teams=len(center.teams),
+        queues=len(center.queues),
+        contacts=counts["contacts"],
+        agent_states=counts["agent_states"],
+        survey_responses=counts["survey_responses"],
+        logins=logins,
     )
 
 
@@ -136,8 +196,11 @@ def _create_logins(session, center: generator.DemoCenter, employee_ids: dict[str
     for code in center.contacts.column("agent").to_pylist():
         if code is not None:
             handled[code] = handled.get(code, 0) + 1
-    agents = [e for e in center.employees if e.role == "agent" and e.team == first_team.name
-              and e.status == "active" and e.agent_code]
+    agents = [
+        e
+        for e in center.employees
+        if e.role == "agent" and e.team == first_team.name and e.status == "active" and e.agent_code
+    ]
     agent = max(agents, key=lambda e: handled.get(e.agent_code or "", 0))
     qa = next(e for e in center.employees if e.role == "qa")
     manager = next(e for e in center.employees if e.role == "manager")
@@ -150,8 +213,15 @@ def _create_logins(session, center: generator.DemoCenter, employee_ids: dict[str
     ]
     logins = []
     for role, username, employee, who in plan:
-        auth_service.create_user(session, SYSTEM, UserCreate(
-            username=username, password=DEMO_PASSWORD, role=role,
-            employee_id=employee_ids[employee.key] if employee else None))
+        auth_service.create_user(
+            session,
+            SYSTEM,
+            UserCreate(
+                username=username,
+                password=DEMO_PASSWORD,
+                role=role,
+                employee_id=employee_ids[employee.key] if employee else None,
+            ),
+        )
         logins.append(DemoLogin(role, username, DEMO_PASSWORD, who))
     return logins

@@ -78,9 +78,9 @@ def asa_s(counts: QueueCounts) -> float | None:
 
 
 def abandon_rate(counts: QueueCounts) -> float | None:
-    """(Ab − Ab_S) / (O − Ab_S), with O the offered contacts whose end is known."""
-    known = counts.offered - counts.incomplete
-    return _ratio(counts.abandoned - counts.short_abandoned, known - counts.short_abandoned)
+    """(Ab − Ab_S) / (O − Ab_S), exactly as spec/kpis.md: O is every offered contact,
+    incomplete legs included (their outcome is unknown, so they are not abandons)."""
+    return _ratio(counts.abandoned - counts.short_abandoned, counts.offered - counts.short_abandoned)
 
 
 def aht_s(counts: QueueCounts) -> float | None:

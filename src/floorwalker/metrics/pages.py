@@ -30,10 +30,7 @@ def overview(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) -
             )
         return RedirectResponse(f"/agents/{actor.employee_id}", status_code=303)
     data = service.overview(db, warehouse, actor, clock.now_aware())
-    days = {
-        "today": [r for r in data.rows if r.day == data.today],
-        "yesterday": [r for r in data.rows if r.day == data.yesterday],
-    }
+    days = {period: [r for r in data.rows if r.period == period] for period in ("today", "yesterday")}
     return render(
         request,
         "overview.html",

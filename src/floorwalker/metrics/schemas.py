@@ -14,6 +14,8 @@ class HeadlineRow(BaseModel):
     queue: str
     queue_name: str
     channel: str
+    #: "today" or "yesterday" in the site's own time zone (sites may be on different dates).
+    period: str
     day: date
     offered: int
     answered: int
@@ -30,8 +32,8 @@ class HeadlineRow(BaseModel):
 
 
 class Overview(BaseModel):
-    today: date
-    yesterday: date
+    """Rows per site, queue and period; each row carries its site-local date."""
+
     rows: list[HeadlineRow]
 
 

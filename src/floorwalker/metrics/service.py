@@ -22,7 +22,7 @@ _COUNT_FIELDS = tuple(f.name for f in fields(formulas.QueueCounts))
 
 
 def _headline(
-    site: Site, queue: Queue | None, code: str, day: date, counts: formulas.QueueCounts
+    site: Site, queue: Queue | None, code: str, period: str, day: date, counts: formulas.QueueCounts
 ) -> HeadlineRow:
     formula = queue.sl_formula if queue else formulas.DEFAULT_SL_FORMULA
     return HeadlineRow(
@@ -30,6 +30,7 @@ def _headline(
         queue=code,
         queue_name=queue.name if queue else code,
         channel=queue.channel if queue else "unknown",
+        period=period,
         day=day,
         offered=counts.offered,
         answered=counts.answered,
@@ -55,7 +56,6 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
         raise PermissionDenied("agents see their own numbers only")
     queues = {q.code: q for q in session.scalars(select(Queue))}
     rows: list[HeadlineRow] = []
-    today = yesterday = now.date()
     for site in session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)):
         today = local_today(now, site.time_zone)
         yesterday = today - timedelta(days=1)
@@ -91,8 +91,8 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
         for code in site_queues:
             for label, when in (("today", today), ("yesterday", yesterday)):
                 counts = found.get((code, label), formulas.QueueCounts())
-                rows.append(_headline(site, queues.get(code), code, when, counts))
-    return Overview(today=today, yesterday=yesterday, rows=rows)
+                rows.append(_headline(site, queues.get(code), code, label, when, counts))
+    return Overview(rows=rows)
 
 
 def agent_days(

@@ -232,7 +232,7 @@ RESOURCES: dict[str, Resource] = {
         "queues",
         "queue",
         "queues",
-        ["Name", "Code", "Channel", "Site", "Skill", "T (s)", "S (s)", "SL formula", "Concurrency"],
+        ["Name", "Code", "Channel", "Site", "Skill", "T (s)", "S (s)", "SL formula", "Concurrency", "Agents"],
         lambda o, lk: [
             o.name,
             o.code,
@@ -243,6 +243,7 @@ RESOURCES: dict[str, Resource] = {
             f"{o.short_abandon_s:g}",
             o.sl_formula,
             o.concurrency,
+            {"text": "who serves it", "href": f"/org/queues/{o.id}/agents"},
         ],
         _queue_fields,
         schemas.QueueCreate,
@@ -287,6 +288,9 @@ def _form_page(
             "error_fields": errors.fields if errors else set(),
             "deactivate_action": f"/org/{path}/{obj.id}/deactivate"
             if obj is not None and obj.active
+            else None,
+            "reactivate_action": f"/org/{path}/{obj.id}/reactivate"
+            if obj is not None and not obj.active
             else None,
         },
         status_code=422 if errors else 200,
@@ -619,4 +623,11 @@ async def resource_update(request: Request, db: Db, actor: PageActor, kind: str,
 def resource_deactivate(db: Db, actor: PageActor, kind: str, object_id: int) -> Response:
     res = _resource(kind)
     res.deactivate(db, actor, object_id)
+    return RedirectResponse(f"/org/{kind}", status_code=303)
+
+
+@router.post("/{kind}/{object_id}/reactivate")
+def resource_reactivate(db: Db, actor: PageActor, kind: str, object_id: int) -> Response:
+    res = _resource(kind)
+    res.update(db, actor, object_id, res.update_schema(active=True))
     return RedirectResponse(f"/org/{kind}", status_code=303)

@@ -27,9 +27,19 @@ SlFormula = Literal[
 _CODE_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_.\-@+/ ]*$"
 
 
-def _code(default: object = ...) -> Any:
+def _code(default: object = ..., max_length: int = 80) -> Any:
     """A code as the source systems write it (queue name, agent login, site code)."""
-    return Field(default=default, min_length=1, max_length=80, pattern=_CODE_PATTERN)
+    return Field(default=default, min_length=1, max_length=max_length, pattern=_CODE_PATTERN)
+
+
+#: Default service-level threshold T per channel, seconds (spec/kpis.md).
+DEFAULT_SL_THRESHOLD_S = {
+    "voice": 20.0,
+    "chat": 60.0,
+    "messaging": 60.0,
+    "email": 86400.0,
+    "back_office": 86400.0,
+}
 
 
 def _name(default: object = ...) -> Any:
@@ -67,7 +77,7 @@ def _check_hours(
 
 
 class SiteCreate(_In):
-    code: str = _code()
+    code: str = _code(max_length=60)
     name: str = _name()
     time_zone: str = Field(min_length=1, max_length=64)
     #: Stored form ({"mon": [["08:00","20:00"]], …}) or the text form "mon-fri 08:00-20:00".
@@ -78,7 +88,7 @@ class SiteCreate(_In):
 
 
 class SiteUpdate(_In):
-    code: str | None = _code(None)
+    code: str | None = _code(None, max_length=60)
     name: str | None = _name(None)
     time_zone: str | None = None
     business_hours: dict[str, list[list[str]]] | str | None = None
@@ -227,16 +237,18 @@ class QueueCreate(_In):
     channel: Channel
     site_id: int
     skill_id: int | None = None
-    sl_threshold_s: float = Field(default=20.0, gt=0, le=7 * 86400)
+    #: Service-level threshold T, seconds; when omitted, the channel's default
+    #: (20 voice, 60 chat and messaging, 86400 email and back office).
+    sl_threshold_s: float | None = Field(default=None, gt=0, le=7 * 86400)
     short_abandon_s: float = Field(default=5.0, ge=0, le=3600)
     sl_formula: SlFormula = "answered_within_over_offered_less_short"
     concurrency: int = Field(default=1, ge=1, le=20)
     wrapup_s: float | None = Field(default=None, ge=0, le=86400)
 
     @model_validator(mode="after")
-    def _concurrency_only_for_sessions(self) -> QueueCreate:
-        if self.concurrency > 1 and self.channel not in ("chat", "messaging"):
-            raise ValueError("concurrency above 1 applies to chat and messaging queues only")
+    def _channel_default_threshold(self) -> QueueCreate:
+        if self.sl_threshold_s is None:
+            self.sl_threshold_s = DEFAULT_SL_THRESHOLD_S[self.channel]
         return self
 
 

@@ -169,6 +169,7 @@ def update_team(session: Session, actor: Actor, team_id: int, data: schemas.Team
 
 
 def deactivate_team(session: Session, actor: Actor, team_id: int) -> Team:
+    _require_org_manager(actor)
     members = session.scalar(
         select(func.count()).where(Employee.team_id == team_id, Employee.status == "active")
     )
@@ -251,11 +252,27 @@ def update_employee(
 
 
 def mark_leaver(session: Session, actor: Actor, employee_id: int, data: schemas.LeaverIn) -> Employee:
-    """Deactivate an employee: status leaver, with leave date and reason (kept for attrition)."""
-    update = schemas.EmployeeUpdate(
-        status="leaver", leave_date=data.leave_date, leave_reason=data.leave_reason
-    )
-    return update_employee(session, actor, employee_id, update)
+    """Deactivate an employee: status leaver, with leave date and reason (the record stays,
+    for attrition and history). In the same transaction the person stops leading any team
+    and their login, sessions and API tokens end."""
+    from floorwalker.auth import service as auth_service  # auth imports org: import here
+
+    employee = get_employee(session, actor, employee_id)
+    if not can_write_employee(actor, employee.team_id, employee.team_id):
+        raise PermissionDenied(f"you may not change employee {employee_id}")
+    if employee.status == "leaver":
+        raise Conflict(f"employee {employee_id} is already a leaver")
+    if data.leave_date < employee.hire_date:
+        raise InvalidInput("leave date is before hire date", field="leave_date")
+    before = _columns(employee)
+    employee.status, employee.leave_date, employee.leave_reason = "leaver", data.leave_date, data.leave_reason
+    for team in session.scalars(select(Team).where(Team.supervisor_id == employee_id)):
+        team.supervisor_id = None
+        audit.record(session, actor, "update", "team", team.id, {"supervisor_id": [employee_id, None]})
+    auth_service.revoke_employee_access(session, actor, employee_id)
+    audit.record(session, actor, "leaver", "employee", employee_id, audit.diff(before, _columns(employee)))
+    session.commit()
+    return employee
 
 
 def employee_skills(session: Session, actor: Actor, employee_id: int) -> Sequence[EmployeeSkill]:
@@ -340,20 +357,26 @@ def get_queue(session: Session, actor: Actor, queue_id: int) -> Queue:
     return _get(session, Queue, queue_id)
 
 
+def _check_concurrency(channel: str, concurrency: int) -> None:
+    if concurrency > 1 and channel not in ("chat", "messaging"):
+        raise InvalidInput(
+            "concurrency above 1 applies to chat and messaging queues only", field="concurrency"
+        )
+
+
 def create_queue(session: Session, actor: Actor, data: schemas.QueueCreate) -> Queue:
     _require_org_manager(actor)
+    _check_concurrency(data.channel, data.concurrency)
     return _create(session, actor, Queue, data)
 
 
 def update_queue(session: Session, actor: Actor, queue_id: int, data: schemas.QueueUpdate) -> Queue:
     _require_org_manager(actor)
     queue = _get(session, Queue, queue_id)
-    channel = data.channel if data.channel is not None else queue.channel
-    concurrency = data.concurrency if data.concurrency is not None else queue.concurrency
-    if concurrency > 1 and channel not in ("chat", "messaging"):
-        raise InvalidInput(
-            "concurrency above 1 applies to chat and messaging queues only", field="concurrency"
-        )
+    _check_concurrency(
+        data.channel if data.channel is not None else queue.channel,
+        data.concurrency if data.concurrency is not None else queue.concurrency,
+    )
     return _update(session, actor, queue, data)
 
 

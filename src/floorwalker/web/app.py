@@ -115,6 +115,25 @@ def _install_error_handlers(app: FastAPI) -> None:
         return _error_response(request, 500, f"Internal error ({type(exc).__name__}); see the server log.")
 
 
+def _install_api_docs(app: FastAPI) -> None:
+    """Swagger UI at /docs from the swagger-ui-bundle wheel, so it works on a closed network."""
+    import swagger_ui_bundle
+    from fastapi.openapi.docs import get_swagger_ui_html
+    from fastapi.responses import HTMLResponse
+
+    app.mount("/static/swagger", StaticFiles(directory=swagger_ui_bundle.swagger_ui_path), name="swagger")
+
+    @app.get("/docs", include_in_schema=False)
+    def api_docs() -> HTMLResponse:
+        return get_swagger_ui_html(
+            openapi_url="/api/v1/openapi.json",
+            title="floorwalker API",
+            swagger_js_url="/static/swagger/swagger-ui-bundle.js",
+            swagger_css_url="/static/swagger/swagger-ui.css",
+            swagger_favicon_url="/static/swagger/favicon-32x32.png",
+        )
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
     app = FastAPI(
@@ -123,13 +142,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         description="The contact-center manager's workbench. JSON API; authenticate with "
         "`Authorization: Bearer <token>` (create one with `floorwalker users token`).",
         openapi_url="/api/v1/openapi.json",
-        docs_url="/docs",
+        docs_url=None,  # served below from the installed swagger-ui-bundle, never a CDN
         redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(SecurityMiddleware, settings=settings)
     _install_error_handlers(app)
     app.mount("/static", StaticFiles(directory=str(STATIC_DIR)), name="static")
+    _install_api_docs(app)
 
     @app.get("/healthz", tags=["health"])
     def healthz() -> JSONResponse:
