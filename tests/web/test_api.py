@@ -93,5 +93,8 @@ def test_me_healthz_and_openapi(client, db) -> None:
     h = _token(db, f.user(db, "qa", username="quinn"))
     assert client.get("/api/v1/me", headers=h).json()["role"] == "qa"
     assert client.get("/healthz").json()["status"] == "ok"
+    docs = client.get("/docs").text
+    assert "cdn" not in docs.lower()
+    assert client.get("/swagger-ui/swagger-ui-bundle.js").status_code == 200
     paths = client.get("/api/v1/openapi.json").json()["paths"]
     assert "/api/v1/employees/{employee_id}" in paths and "/api/v1/metrics/overview" in paths

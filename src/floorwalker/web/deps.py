@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, Request
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
 
@@ -65,7 +66,15 @@ def _bearer(request: Request) -> str | None:
     return value.strip() if scheme.lower() == "bearer" and value.strip() else None
 
 
-def optional_actor(request: Request, db: Db) -> Actor | None:
+#: Declares the bearer scheme in OpenAPI (so /docs offers "Authorize"); parsing stays ours.
+_bearer_scheme = HTTPBearer(auto_error=False, description="An API token: `floorwalker users token NAME`.")
+
+
+def optional_actor(
+    request: Request,
+    db: Db,
+    _credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer_scheme)] = None,
+) -> Actor | None:
     """The caller from a bearer API token or the session cookie, or None."""
     raw = _bearer(request)
     if raw is not None:
