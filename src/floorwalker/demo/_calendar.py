@@ -18,12 +18,12 @@ import numpy.typing as npt
 WEEKDAY_KEYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 INTERVAL_S = 900
 
-#: Fictional but plausible names, by month, for the one public holiday of the window.
+#: Plausible names, by month, for the one (Monday) public holiday of the window.
 _HOLIDAY_NAMES = {
-    1: "New Year Bank Holiday",
+    1: "January Bank Holiday",
     2: "Winter Bank Holiday",
     3: "Spring Holiday",
-    4: "Easter Monday",
+    4: "April Bank Holiday",
     5: "Early May Bank Holiday",
     6: "Midsummer Holiday",
     7: "Summer Holiday",
@@ -58,15 +58,13 @@ class SiteClock:
     def __init__(self, time_zone: str, first_day: date, last_day: date) -> None:
         self.zone = ZoneInfo(time_zone)
         self.origin_epoch_s = int(datetime.combine(first_day, time(0), tzinfo=self.zone).timestamp())
-        self._transitions_s, self._offsets_s = self._find_transitions(first_day, last_day)
+        self._transitions_s, self._offsets_s = self._find_transitions(last_day)
 
     def _offset_at_epoch(self, epoch_s: int) -> int:
         offset = datetime.fromtimestamp(epoch_s, self.zone).utcoffset()
         return int(offset.total_seconds()) if offset is not None else 0
 
-    def _find_transitions(
-        self, first_day: date, last_day: date
-    ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    def _find_transitions(self, last_day: date) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
         # Offsets change at most a few times a year, always at a whole second: sample hourly
         # and bisect each change to the second, so the table is exact for any zone.
         lo = self.origin_epoch_s - 2 * 86400
@@ -107,18 +105,20 @@ def hhmm_to_minutes(text: str) -> int:
 
 
 def pick_holiday(first_day: date, last_day: date) -> tuple[date, str] | None:
-    """The window's one public holiday: a weekday about 40 days before the last day
-    (proportionally earlier in short windows, so that any window of a week or more has one)."""
+    """The window's one public holiday: a Monday (as bank holidays are) about 40 days
+    before the last day, proportionally earlier in short windows so that any window of a
+    week or more has one; None when the window is too short."""
     days = (last_day - first_day).days + 1
     back = min(40, days * 4 // 9)
     if back < 1:
         return None
     candidate = last_day - timedelta(days=back)
-    while candidate.weekday() >= 5:
-        candidate -= timedelta(days=1)
-    if candidate < first_day:
+    monday = candidate - timedelta(days=candidate.weekday())
+    if monday < first_day:
+        monday += timedelta(days=7)
+    if monday >= last_day:
         return None
-    return candidate, _HOLIDAY_NAMES[candidate.month]
+    return monday, _HOLIDAY_NAMES[monday.month]
 
 
 def build_days(

@@ -42,6 +42,8 @@ class QueueProfile:
     transfer_share: float  # fraction 0–1 of answered contacts transferred on
     transfer_to: tuple[str, ...]
     dispositions: tuple[tuple[str, float], ...]
+    #: An outage (unforecast incident) floods this queue for a few hours.
+    outage_sensitive: bool = False
 
 
 QUEUES: tuple[QueueProfile, ...] = (
@@ -55,10 +57,10 @@ QUEUES: tuple[QueueProfile, ...] = (
         short_abandon_s=5.0,
         concurrency=1,
         wrapup_s=30.0,
-        volume_per_day=700.0,
+        volume_per_day=720.0,
         week=VOICE_WEEK,
         shape="voice",
-        talk_mean_s=330.0,
+        talk_mean_s=300.0,
         talk_sigma=0.6,
         hold_share=0.2,
         hold_mean_s=50.0,
@@ -84,10 +86,10 @@ QUEUES: tuple[QueueProfile, ...] = (
         short_abandon_s=5.0,
         concurrency=1,
         wrapup_s=45.0,
-        volume_per_day=1000.0,
+        volume_per_day=1020.0,
         week=VOICE_WEEK,
         shape="voice",
-        talk_mean_s=410.0,
+        talk_mean_s=380.0,
         talk_sigma=0.65,
         hold_share=0.35,
         hold_mean_s=75.0,
@@ -102,6 +104,7 @@ QUEUES: tuple[QueueProfile, ...] = (
             ("engineer booked", 0.15),
             ("complaint", 0.06),
         ),
+        outage_sensitive=True,
     ),
     QueueProfile(
         code="BILLING",
@@ -116,7 +119,7 @@ QUEUES: tuple[QueueProfile, ...] = (
         volume_per_day=500.0,
         week=VOICE_WEEK,
         shape="voice",
-        talk_mean_s=290.0,
+        talk_mean_s=270.0,
         talk_sigma=0.6,
         hold_share=0.25,
         hold_mean_s=60.0,
@@ -142,10 +145,10 @@ QUEUES: tuple[QueueProfile, ...] = (
         short_abandon_s=5.0,
         concurrency=2,
         wrapup_s=None,
-        volume_per_day=440.0,
+        volume_per_day=450.0,
         week=CHAT_WEEK,
         shape="chat",
-        talk_mean_s=660.0,
+        talk_mean_s=600.0,
         talk_sigma=0.55,
         hold_share=0.0,
         hold_mean_s=0.0,
@@ -160,6 +163,7 @@ QUEUES: tuple[QueueProfile, ...] = (
             ("billing question", 0.14),
             ("complaint", 0.04),
         ),
+        outage_sensitive=True,
     ),
     QueueProfile(
         code="EMAIL",
@@ -171,10 +175,10 @@ QUEUES: tuple[QueueProfile, ...] = (
         short_abandon_s=0.0,
         concurrency=1,
         wrapup_s=30.0,
-        volume_per_day=300.0,
+        volume_per_day=310.0,
         week=EMAIL_WEEK,
         shape="email",
-        talk_mean_s=420.0,
+        talk_mean_s=360.0,
         talk_sigma=0.7,
         hold_share=0.0,
         hold_mean_s=0.0,

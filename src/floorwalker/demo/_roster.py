@@ -93,8 +93,7 @@ def build_roster(
     """Shifts for every agent over the window (absent shifts already removed)."""
     per_day = day_intervals(grid, len(days))
     hours_needed = {
-        g: np.bincount(grid.day, weights=r * INTERVAL_S / 3600.0, minlength=len(days))
-        / PRODUCTIVE_SHARE
+        g: np.bincount(grid.day, weights=r * INTERVAL_S / 3600.0, minlength=len(days)) / PRODUCTIVE_SHARE
         for g, r in requirements.items()
     }
     worked_days = _assign_days(rng, agents, days, hours_needed)
@@ -184,11 +183,17 @@ def _place_shift(
 
     def place(lo: int, hi: int, length: int, reason: str) -> None:
         lo, hi = max(lo, first), min(hi, last - length)
-        options = [k for k in range(lo, hi + 1) if not busy[k : k + length].any()]
-        if not options:
+        if hi < lo:
             return
-        cover = np.asarray([remaining[k : k + length].sum() for k in options])
-        k = options[int(np.argmin(cover + rng.uniform(0.0, 0.25, len(options))))]
+        starts_k = np.arange(lo, hi + 1)
+        taken = np.concatenate(([0], np.cumsum(busy)))
+        free = taken[starts_k + length] == taken[starts_k]
+        if not free.any():
+            return
+        summed = np.concatenate(([0.0], np.cumsum(remaining)))
+        cover = summed[starts_k + length] - summed[starts_k]
+        cover = np.where(free, cover + rng.uniform(0.0, 0.25, starts_k.shape[0]), np.inf)
+        k = int(starts_k[int(np.argmin(cover))])
         busy[k : k + length] = True
         remaining[k : k + length] += PRODUCTIVE_SHARE
         blocks.append((k, length, reason))

@@ -67,6 +67,7 @@ class SimQueue:
 class SimAgent:
     queues: tuple[int, ...]
     speed: dict[int, float]  # talk-time multiplier per queue served
+    proficiency: dict[int, int] = field(default_factory=dict)  # 1–5 per queue served
 
 
 @dataclass
@@ -335,12 +336,12 @@ def simulate(
             become_ready(x, t)
         elif kind == _NR_START:
             if logged[x]:
-                why, duration = y % 8, y // 8
+                code, length = y % 8, y // 8
                 if not_ready[x] >= 0 or exclusive[x] or sessions[x] > 0:
-                    pending[x].append((why, duration))
+                    pending[x].append((code, length))
                     refresh(x)
                 else:
-                    start_not_ready(x, t, why, duration)
+                    start_not_ready(x, t, code, length)
         elif kind == _NR_END:
             if y == nr_token[x] and logged[x]:
                 not_ready[x] = -1
@@ -353,10 +354,8 @@ def simulate(
             ready_since[x] = t
             become_ready(x, t)
         elif kind == _LOGOUT and logged[x]:
-            if exclusive[x] or sessions[x] > 0:
-                pending[x].append((_LOGOUT_MARK, 0))
-                refresh(x)
-            elif drains[x] and not_ready[x] < 0 and try_work(x, t, True):
+            busy = exclusive[x] or sessions[x] > 0
+            if busy or (drains[x] and not_ready[x] < 0 and try_work(x, t, True)):
                 pending[x].append((_LOGOUT_MARK, 0))
                 refresh(x)
             else:

@@ -23,15 +23,17 @@ from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
+import numpy.typing as npt
 import pyarrow as pa
 
 from floorwalker.demo import _demand as demand
 from floorwalker.demo._calendar import SiteClock, build_days, pick_holiday
 from floorwalker.demo._customers import assign_customers, draw_surveys
+from floorwalker.demo._legs import make_legs, to_sim
 from floorwalker.demo._names import email_local_part, pick_full_names
 from floorwalker.demo._queues import QUEUES, SKILL_DESCRIPTIONS, QueueProfile
-from floorwalker.demo._roster import CONTRACTS, RosterAgent, build_roster, weekly_paid_hours_needed
-from floorwalker.demo._sim import SimAgent, SimContacts, SimQueue, simulate
+from floorwalker.demo._roster import RosterAgent, build_roster, weekly_paid_hours_needed
+from floorwalker.demo._sim import SimAgent, SimQueue, simulate
 from floorwalker.demo._tables import agent_states_table, contacts_table, surveys_table
 
 SITE_CODE = "MAIN"
@@ -62,15 +64,16 @@ PRIMARY_SKILLS = {
 #: (skill, share of the group's experienced agents who also have it, proficiency range)
 SECONDARY_SKILLS = {
     "sales": (("Billing", 0.25, (2, 3)),),
-    "support": (("Chat Support", 0.2, (2, 4)), ("Billing", 0.1, (2, 3)), ("Email Support", 0.08, (2, 3))),
+    "support": (("Chat Support", 0.12, (2, 4)), ("Billing", 0.1, (2, 3))),
     "billing": (("Sales", 0.3, (2, 3)),),
     "digital": (("Technical Support", 0.3, (2, 3)),),
 }
 NEW_HIRES = {"support": 3, "sales": 2, "digital": 1}
 LEAVERS = 4
 LEAVE_REASONS = ("resigned", "relocated", "dismissed", "resigned", "career change")
-CONTRACT_MIX = ((40.0, 0.55), (32.0, 0.15), (24.0, 0.15), (20.0, 0.15))
+CONTRACT_MIX = ((40.0, 0.64), (32.0, 0.16), (24.0, 0.1), (20.0, 0.1))
 MIN_AGENTS, MAX_AGENTS = 60, 100
+REFERENCE_DAYS = 14  # the forecast period headcount is sized to
 
 
 @dataclass(frozen=True)
@@ -150,143 +153,100 @@ def generate(
 ) -> DemoCenter:
     """A synthetic center with ``days`` site-local days of history ending at ``end``.
 
-    ``end`` must be an aware datetime (the caller's "now"); only contacts and agent states
-    that ended at or before it are kept, so the last day is filled up to ``end``.
+    ``end`` must be an aware datetime (the caller's "now"); the window is the ``days``
+    local calendar days ending on ``end``'s local date, and only contacts, agent states
+    and survey responses that ended at or before ``end`` are kept.
     """
-    if end is None or end.tzinfo is None or end.utcoffset() is None:
+    if end is None or end.utcoffset() is None:
         raise ValueError("end must be an aware datetime (the caller passes 'now')")
     if days < 1:
         raise ValueError("days must be at least 1")
+    # Independent streams per stage, so that changing one stage leaves the others' draws alone.
     streams = [np.random.default_rng(s) for s in np.random.SeedSequence(seed).spawn(8)]
-    org_rng, noise_rng, arrival_rng, draw_rng, roster_rng, customer_rng, survey_rng, name_rng = (
-        streams
-    )
+    org_rng, name_rng, noise_rng, arrival_rng, leg_rng, roster_rng, customer_rng, survey_rng = streams
 
-    zone = ZoneInfo(time_zone)
-    last_day = end.astimezone(zone).date()
+    last_day = end.astimezone(ZoneInfo(time_zone)).date()
     first_day = last_day - timedelta(days=days - 1)
     clock = SiteClock(time_zone, first_day, last_day)
     end_s = int(end.timestamp()) - clock.origin_epoch_s
     holiday = pick_holiday(first_day, last_day)
-    calendar = build_days(
-        clock, first_day, last_day, BUSINESS_HOURS, holiday[0] if holiday else None
-    )
+    calendar = build_days(clock, first_day, last_day, BUSINESS_HOURS, holiday[0] if holiday else None)
 
     # 1. Demand: the forecast per queue, and the requirement the roster is built to.
     open_grid = demand.open_grid(calendar, clock)
     email_grid = demand.all_day_grid(calendar, clock)
     grids = [email_grid if p.channel == "email" else open_grid for p in QUEUES]
     expected = [demand.forecast(p, g, calendar, last_day) for p, g in zip(QUEUES, grids, strict=True)]
-    requirements = _group_requirements(expected, open_grid, email_grid)
+    requirements = demand.group_requirements(QUEUES, expected, open_grid, email_grid, calendar)
 
-    # 2. Staff and schedules.
-    weekly_need = {
-        g: weekly_paid_hours_needed(r, open_grid, calendar) for g, r in requirements.items()
-    }
-    employees, teams, roster_agents, sim_agents, proficiency = _build_staff(
-        org_rng, name_rng, weekly_need, first_day, last_day
-    )
-    shifts = build_roster(roster_rng, roster_agents, calendar, open_grid, requirements)
+    # 2. Staff sized to the forecast, and their schedules.
+    middle = last_day - timedelta(days=min(days, 90) // 2)
+    staff = _build_staff(org_rng, name_rng, _weekly_need_h(time_zone, middle, last_day), first_day, last_day)
+    shifts = build_roster(roster_rng, staff.roster, calendar, open_grid, requirements)
 
-    # 3. Actual arrivals and the floor.
-    rates = demand.actual_rates(
-        noise_rng, expected, grids, calendar, [p.skill in ("Technical Support", "Chat Support") for p in QUEUES]
-    )
+    # 3. Actual arrivals (forecast × noise) and the floor.
+    outage_sensitive = [p.outage_sensitive for p in QUEUES]
+    rates = demand.actual_rates(noise_rng, expected, grids, calendar, outage_sensitive)
     times = [demand.sample_arrivals(arrival_rng, r, g) for r, g in zip(rates, grids, strict=True)]
     arrival = np.concatenate(times)
     queue = np.concatenate([np.full(t.shape[0], i, dtype=np.int64) for i, t in enumerate(times)])
     keep = arrival <= end_s
-    arrival, queue = arrival[keep], queue[keep]
-    order = np.lexsort((queue, arrival))
-    arrival, queue = arrival[order], queue[order]
-    first_legs = demand.draw_contacts(draw_rng, QUEUES, queue)
-    parents = np.flatnonzero(first_legs.transfer_to >= 0)
-    child_queue = first_legs.transfer_to[parents]
-    second_legs = demand.draw_contacts(draw_rng, QUEUES, child_queue)
-    n_first = arrival.shape[0]
-    child = np.full(n_first + parents.shape[0], -1, dtype=np.int64)
-    child[parents] = n_first + np.arange(parents.shape[0])
-    all_queue = np.concatenate([queue, child_queue])
-
-    def cat(a: np.ndarray, b: np.ndarray) -> np.ndarray:  # type: ignore[type-arg]
-        return np.concatenate([a, b])
-
-    hold = np.nan_to_num(cat(first_legs.hold_s, second_legs.hold_s))
-    wrap = np.nan_to_num(cat(first_legs.wrap_s, second_legs.wrap_s))
-    sim_contacts = SimContacts(
-        arrival_s=cat(arrival, np.full(parents.shape[0], -1, dtype=np.int64)).tolist(),
-        queue=all_queue.tolist(),
-        patience_s=cat(first_legs.patience_s, second_legs.patience_s).tolist(),
-        talk_s=cat(first_legs.talk_s, second_legs.talk_s).tolist(),
-        hold_s=hold.astype(np.int64).tolist(),
-        wrap_s=wrap.astype(np.int64).tolist(),
-        ring_s=cat(first_legs.ring_s, second_legs.ring_s).tolist(),
-        child=child.tolist(),
-        n_original=n_first,
-    )
+    order = np.lexsort((queue[keep], arrival[keep]))
+    legs = make_legs(leg_rng, QUEUES, arrival[keep][order], queue[keep][order])
     sim_queues = [
         SimQueue(p.channel, p.concurrency, demand.VOICE_TIMEOUT_S if p.channel == "voice" else 0)
         for p in QUEUES
     ]
-    floor = simulate(sim_contacts, sim_queues, sim_agents, shifts, end_s)
+    floor = simulate(to_sim(legs), sim_queues, staff.sim, shifts, end_s)
 
-    # 4. Customers, surveys, tables.
+    # 4. Customers and surveys, then the warehouse tables.
     outcome = np.asarray(floor.outcome, dtype=np.int64)
     ended = np.asarray(floor.ended_s, dtype=np.int64)
+    arrived = np.asarray(floor.arrival_s, dtype=np.int64)
     done = (outcome >= 0) & (ended <= end_s)
-    disposition = cat(first_legs.disposition, second_legs.disposition)
-    parent_of = np.full(child.shape[0], -1, dtype=np.int64)
-    parent_of[child[child >= 0]] = np.flatnonzero(child >= 0)
-    customers = assign_customers(
-        customer_rng,
-        QUEUES,
-        np.asarray(floor.arrival_s, dtype=np.int64),
-        all_queue,
-        outcome,
-        disposition,
-        parent_of,
-        done,
-        end_s,
-    )
-    agent_proficiency = np.asarray(
-        [proficiency[a][q] if a >= 0 else 0 for a, q in zip(floor.agent, all_queue.tolist(), strict=True)],
+    in_progress = _in_progress(done, arrived, end_s)
+    # Legs still open at `end` have a caller too (and a transfer leg keeps its caller's).
+    customers = assign_customers(customer_rng, QUEUES, legs, arrived, outcome, done | in_progress, end_s)
+    proficiency = np.asarray(
+        [
+            staff.sim[a].proficiency.get(q, 0) if a >= 0 else 0
+            for a, q in zip(floor.agent, legs.queue.tolist(), strict=True)
+        ],
         dtype=np.int64,
     )
+    wait = np.asarray(floor.answered_s, dtype=np.int64) - arrived
     surveys = draw_surveys(
-        survey_rng,
-        QUEUES,
-        np.asarray(floor.answered_s, dtype=np.int64) - np.asarray(floor.arrival_s, dtype=np.int64),
-        all_queue,
-        outcome,
-        disposition,
-        customers,
-        agent_proficiency,
-        ended,
-        done,
-        end_s,
+        survey_rng, QUEUES, legs, wait, outcome, proficiency, ended, done, customers, end_s
     )
-    agent_codes = [e.agent_code or "" for e in employees if e.role == "agent"]
-    contacts = contacts_table(
-        clock, QUEUES, SITE_CODE, floor, done, all_queue, disposition, parent_of,
-        hold=cat(first_legs.hold_s, second_legs.hold_s),
-        wrap=cat(first_legs.wrap_s, second_legs.wrap_s),
-        ring_attempts=cat(first_legs.ring_attempts, second_legs.ring_attempts),
-        customers=customers, agent_codes=agent_codes,
+    contacts, contact_id = contacts_table(
+        clock, QUEUES, SITE_CODE, legs, floor, done, in_progress, customers, staff.agent_codes
     )
-    states = agent_states_table(clock, SITE_CODE, floor, agent_codes, end_s)
-    responses = surveys_table(clock, surveys, customers, contacts)
-
     return DemoCenter(
         site=SiteSpec(SITE_CODE, SITE_NAME, time_zone, {k: list(v) for k, v in BUSINESS_HOURS.items()}),
         skills=[SkillSpec(name, text) for name, text in SKILL_DESCRIPTIONS.items()],
         queues=[_queue_spec(p) for p in QUEUES],
-        teams=teams,
-        employees=employees,
+        teams=staff.teams,
+        employees=staff.employees,
         holidays=[Holiday(holiday[0], holiday[1])] if holiday else [],
         contacts=contacts,
-        agent_states=states,
-        survey_responses=responses,
+        agent_states=agent_states_table(clock, SITE_CODE, floor, staff.agent_codes, end_s),
+        survey_responses=surveys_table(clock, surveys, customers, contact_id),
     )
+
+
+def _weekly_need_h(time_zone: str, reference_end: date, last_day: date) -> dict[str, float]:
+    """Paid hours a typical week needs per staffing group, from the forecast of the two
+    weeks to ``reference_end`` (no holiday), so that headcount does not depend on where
+    the window's holiday or Sundays fall, or on how short the window is."""
+    first = reference_end - timedelta(days=REFERENCE_DAYS - 1)
+    clock = SiteClock(time_zone, first, reference_end)
+    calendar = build_days(clock, first, reference_end, BUSINESS_HOURS, None)
+    open_grid = demand.open_grid(calendar, clock)
+    email_grid = demand.all_day_grid(calendar, clock)
+    grids = [email_grid if p.channel == "email" else open_grid for p in QUEUES]
+    expected = [demand.forecast(p, g, calendar, last_day) for p, g in zip(QUEUES, grids, strict=True)]
+    requirements = demand.group_requirements(QUEUES, expected, open_grid, email_grid, calendar)
+    return {g: weekly_paid_hours_needed(r, open_grid, calendar) for g, r in requirements.items()}
 
 
 def _queue_spec(p: QueueProfile) -> QueueSpec:
@@ -301,3 +261,145 @@ def _queue_spec(p: QueueProfile) -> QueueSpec:
         concurrency=p.concurrency,
         wrapup_s=p.wrapup_s,
     )
+
+
+@dataclass(frozen=True)
+class _Staff:
+    employees: list[EmployeeSpec]
+    teams: list[TeamSpec]
+    roster: list[RosterAgent]  # agents only, index = position in agent_codes
+    sim: list[SimAgent]
+    agent_codes: list[str]
+
+
+def _tenure_start(rng: np.random.Generator, before: date, mean_days: float, min_days: int) -> date:
+    """A hire date some (exponentially distributed) time before ``before``, at most 15 years."""
+    back = min(min_days + int(rng.exponential(mean_days)), 15 * 365)
+    return before - timedelta(days=back)
+
+
+def _build_staff(
+    rng: np.random.Generator,
+    name_rng: np.random.Generator,
+    weekly_need_h: dict[str, float],
+    first_day: date,
+    last_day: date,
+) -> _Staff:
+    """People and teams: agents per group sized to the weekly paid hours needed, plus a
+    few recent hires (fewer skills, lower proficiency) and a few leavers in the window."""
+    window_days = (last_day - first_day).days + 1
+    hours = np.asarray([h for h, _ in CONTRACT_MIX])
+    weights = np.asarray([w for _, w in CONTRACT_MIX])
+    mean_contract = float(hours @ weights)
+    planned = sum(weekly_need_h.values()) / mean_contract + sum(NEW_HIRES.values())
+    # Keep the floor inside the advertised size even for odd windows or time zones.
+    scale = min(max(1.0, MIN_AGENTS / planned), MAX_AGENTS / planned)
+
+    contracts: dict[str, list[float]] = {}
+    for group in PRIMARY_SKILLS:
+        need = weekly_need_h.get(group, 0.0) * scale
+        drawn: list[float] = []
+        while sum(drawn) < need or not drawn:
+            drawn.append(float(rng.choice(hours, p=weights)))
+        contracts[group] = drawn
+    n_agents = sum(len(c) for c in contracts.values()) + sum(NEW_HIRES.values())
+    n_agents = min(n_agents, MAX_AGENTS)
+    names = pick_full_names(name_rng, n_agents + len(TEAMS) + 4)
+    emails: set[str] = set()
+
+    def person(
+        role: str,
+        team: str | None,
+        hire: date,
+        skills: dict[str, int],
+        contract: float = 40.0,
+        agent_code: str | None = None,
+        leave: date | None = None,
+        reason: str | None = None,
+    ) -> EmployeeSpec:
+        first, last = names[len(employees)]
+        address = f"{email_local_part(first)}.{email_local_part(last)}@example.com"
+        suffix = 2
+        while address in emails:  # two names can fold to the same ASCII; keep addresses unique
+            address = f"{email_local_part(first)}.{email_local_part(last)}{suffix}@example.com"
+            suffix += 1
+        emails.add(address)
+        return EmployeeSpec(
+            key=f"E{1001 + len(employees)}",
+            full_name=f"{first} {last}",
+            email=address,
+            role=role,
+            team=team,
+            agent_code=agent_code,
+            hire_date=hire,
+            status="leaver" if leave is not None else "active",
+            contract_hours_per_week=contract,
+            leave_date=leave,
+            leave_reason=reason,
+            skills=skills,
+        )
+
+    employees: list[EmployeeSpec] = []
+    for _ in range(2):
+        employees.append(person("manager", None, _tenure_start(rng, first_day, 2000, 1500), {}))
+    for _ in range(2):
+        employees.append(person("qa", None, _tenure_start(rng, first_day, 1200, 500), {}))
+    teams: list[TeamSpec] = []
+    for name, group in TEAMS:
+        skills = dict.fromkeys(PRIMARY_SKILLS[group], 5)
+        employees.append(person("supervisor", name, _tenure_start(rng, first_day, 1500, 800), skills))
+        teams.append(TeamSpec(name, employees[-1].key))
+
+    # Agents: experienced ones by group, then the recent hires; a few experienced leave.
+    plans: list[tuple[str, float, bool]] = [(g, c, False) for g, drawn in contracts.items() for c in drawn]
+    plans += [(g, 40.0 if rng.random() < 0.7 else 32.0, True) for g, k in NEW_HIRES.items() for _ in range(k)]
+    plans = plans[:n_agents]
+    experienced = [i for i, (_, _, new) in enumerate(plans) if not new]
+    leavers = set(rng.choice(experienced, size=min(LEAVERS, len(experienced)), replace=False).tolist())
+    team_cycle: dict[str, int] = {}
+    roster: list[RosterAgent] = []
+    sim_agents: list[SimAgent] = []
+    codes: list[str] = []
+    for i, (group, contract, new) in enumerate(plans):
+        group_teams = [t for t, (_, g) in enumerate(TEAMS) if g == group]
+        team = group_teams[team_cycle.get(group, 0) % len(group_teams)]
+        team_cycle[group] = team_cycle.get(group, 0) + 1
+        if new:
+            back = round(window_days * rng.uniform(0.15, 0.7))
+            hire = max(first_day, last_day - timedelta(days=back))
+            skills = {PRIMARY_SKILLS[group][0]: int(rng.integers(1, 3))}
+        else:
+            hire = _tenure_start(rng, first_day, 900, 45)
+            years = (first_day - hire).days / 365.0
+            level = 3 + int(years > 1.0) + int(years > 4.0 and rng.random() < 0.6)
+            skills = {s: int(np.clip(level + rng.choice([-1, 0, 0, 1]), 3, 5)) for s in PRIMARY_SKILLS[group]}
+            for skill, share, (lo, hi) in SECONDARY_SKILLS[group]:
+                if rng.random() < share:
+                    skills[skill] = int(rng.integers(lo, hi + 1))
+        leave: date | None = None
+        reason: str | None = None
+        if i in leavers:
+            leave = first_day + timedelta(days=max(1, int(window_days * rng.uniform(0.1, 0.9))))
+            leave = min(leave, last_day)
+            reason = str(rng.choice(LEAVE_REASONS))
+        code = f"A{1001 + i}"
+        codes.append(code)
+        employees.append(person("agent", TEAMS[team][0], hire, skills, contract, code, leave, reason))
+        roster.append(RosterAgent(i, group, team, contract, hire, leave, new))
+        served = {q: skills[p.skill] for q, p in enumerate(QUEUES) if p.skill in skills}
+        sim_agents.append(
+            SimAgent(
+                queues=tuple(served),
+                speed={q: demand.PROFICIENCY_SPEED[level] for q, level in served.items()},
+                proficiency=served,
+            )
+        )
+    return _Staff(employees, teams, roster, sim_agents, codes)
+
+
+def _in_progress(
+    done: npt.NDArray[np.bool_], arrived_s: npt.NDArray[np.int64], end_s: int
+) -> npt.NDArray[np.bool_]:
+    """Legs that entered their queue by ``end_s`` but had not finished: still waiting or in
+    service. A transfer leg that was never triggered keeps the placeholder arrival −1."""
+    return ~done & (arrived_s >= 0) & (arrived_s <= end_s)
