@@ -106,6 +106,16 @@ def test_manager_sees_numbers_and_creates_a_team(server, chromium, tmp_path) -> 
     assert any(re.match(r"\d+\.\d%", cell) for cell in sl_cells), sl_cells
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
 
+    # A form error comes back beside the field (422), with or without htmx on the page.
+    page.click("nav >> text=Sites")
+    page.click("text=New site")
+    page.fill("input[name=code]", "MARS")
+    page.fill("input[name=name]", "Mars base")
+    page.fill("input[name=time_zone]", "Mars/Olympus_Mons")
+    page.click("form.record button[type=submit]")
+    page.wait_for_selector(".error-message >> text=IANA")
+    assert page.locator("label.invalid input[name=time_zone]").count() == 1
+
     page.click("nav >> text=Teams")
     page.click("text=New team")
     page.fill("input[name=name]", "Browser-made team")
