@@ -73,3 +73,16 @@ def test_unsupported_database_url_is_one_line(env, monkeypatch, url) -> None:
     assert result.exit_code == 1
     assert len(result.output.strip().splitlines()) == 1, result.output
     assert "Traceback" not in result.output and ":pw@" not in result.output
+
+
+def test_commands_before_init_say_to_run_init(env) -> None:
+    result = runner.invoke(app, ["users", "list"])
+    assert result.exit_code == 1
+    assert "run `floorwalker init` first" in result.output and "Traceback" not in result.output
+
+
+def test_each_store_accepts_only_its_engines(env, monkeypatch) -> None:
+    monkeypatch.setenv("WAREHOUSE_URL", f"sqlite:///{env / 'w.db'}")
+    result = runner.invoke(app, ["init"])
+    assert result.exit_code == 1
+    assert "warehouse store runs on duckdb or postgresql" in result.output

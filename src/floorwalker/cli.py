@@ -84,7 +84,9 @@ def demo(
     days: int = typer.Option(90, min=7, max=400, help="Days of history."),
     end: datetime | None = typer.Option(None, help="End of history (UTC, default now)."),
     no_serve: bool = typer.Option(False, "--no-serve", help="Build the demo center and exit."),
-    force: bool = typer.Option(False, help="Rebuild even over imported (non-demo) contacts."),
+    force: bool = typer.Option(
+        False, help="Rebuild even over imported contacts or changes people made (they are erased)."
+    ),
     host: str | None = typer.Option(None),
     port: int | None = typer.Option(None),
     as_json: bool = typer.Option(False, "--json", help="Print the build summary as JSON."),

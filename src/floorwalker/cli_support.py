@@ -12,7 +12,7 @@ from typing import Any, TypeVar
 
 import typer
 from pydantic import BaseModel
-from sqlalchemy.exc import OperationalError
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from floorwalker.db import mask_url
 from floorwalker.errors import DomainError
@@ -38,10 +38,18 @@ def friendly_errors(func: F) -> F:
         except OperationalError as exc:
             settings = Settings()
             reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            if "no such table" in reason or ("does not exist" in reason and "relation" in reason):
+                fail(f"the stores are not initialised ({reason}): run `floorwalker init` first")
             fail(
                 f"store unavailable ({mask_url(settings.resolved_database_url)} / "
                 f"{mask_url(settings.resolved_warehouse_url)}): {reason}"
             )
+        except SQLAlchemyError as exc:
+            # Any other database refusal: the database's own first line says why.
+            reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+            if "does not exist" in reason and "relation" in reason:
+                fail(f"the stores are not initialised ({reason}): run `floorwalker init` first")
+            fail(f"database error: {reason}")
         return None
 
     return wrapper  # type: ignore[return-value]

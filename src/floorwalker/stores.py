@@ -33,6 +33,29 @@ def current_revision(engine: Engine) -> str | None:
         return MigrationContext.configure(connection).get_current_revision()
 
 
+SUPPORTED_BACKENDS = {"operational": ("sqlite", "postgresql"), "warehouse": ("duckdb", "postgresql")}
+
+
+def check_store_urls(database_url: str, warehouse_url: str) -> None:
+    """Each store runs on the engines its SQL is tested on, and no other."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from floorwalker.db import mask_url
+    from floorwalker.errors import StoreUnavailable
+
+    for store, url in (("operational", database_url), ("warehouse", warehouse_url)):
+        try:
+            backend = make_url(url).get_backend_name()
+        except ArgumentError:
+            backend = "?"
+        allowed = SUPPORTED_BACKENDS[store]
+        if backend not in allowed:
+            raise StoreUnavailable(
+                f"{mask_url(url)}: the {store} store runs on {' or '.join(allowed)}, not '{backend}'"
+            )
+
+
 def init_stores(database_url: str, warehouse_url: str) -> dict[str, str | int | None]:
     """Create or migrate both stores. Running it twice is harmless.
 
@@ -40,6 +63,7 @@ def init_stores(database_url: str, warehouse_url: str) -> dict[str, str | int | 
     from floorwalker.contacts.warehouse import upgrade_warehouse
     from floorwalker.db import check_connection, get_engine
 
+    check_store_urls(database_url, warehouse_url)
     check_connection(database_url)
     check_connection(warehouse_url)
     operational = get_engine(database_url)

@@ -87,3 +87,8 @@ def test_api_tokens_hashed_revocable_and_die_with_the_user(db) -> None:
     with pytest.raises(NotAuthenticated):
         service.authenticate(db, u.username, f.PASSWORD, "x")
     assert db.get(User, u.id).active is False
+
+
+def test_system_is_a_reserved_username(db) -> None:
+    with pytest.raises(InvalidInput, match="reserved"):
+        service.create_user(db, SYSTEM, UserCreate(username="System", password=f.PASSWORD, role="admin"))

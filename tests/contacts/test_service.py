@@ -72,3 +72,22 @@ def test_a_failed_load_leaves_the_warehouse_as_it_was(stores) -> None:
 def test_unknown_columns_are_refused(stores) -> None:
     with pytest.raises(ValueError, match="not in contacts"), stores.warehouse.begin() as conn:
         service.bulk_load(conn, contacts, pa.table({"contact_id": [1], "colour": ["red"]}))
+
+
+def test_empty_strings_stay_empty_and_nulls_stay_null(stores) -> None:
+    rows = f.contact_rows("S", "q", ARRIVED, [{"outcome": "answered", "wait_s": 1, "talk_s": 2, "agent": ""}])
+    rows = rows.set_column(
+        rows.schema.get_field_index("customer_key"), "customer_key", pa.array(['a,"b"\nc'], "string")
+    )
+    with stores.warehouse.begin() as conn:
+        f.load_contacts(conn, rows)
+    with stores.warehouse.connect() as conn:
+        got = conn.execute(select(contacts.c.agent, contacts.c.customer_key, contacts.c.disposition)).one()
+    assert got == ("", 'a,"b"\nc', None)
+
+
+def test_loads_larger_than_one_copy_chunk(stores, monkeypatch) -> None:
+    monkeypatch.setattr(service, "COPY_BATCH_ROWS", 2)
+    rows = f.contact_rows("S", "q", ARRIVED, [{"outcome": "abandoned", "wait_s": float(n)} for n in range(5)])
+    with stores.warehouse.begin() as conn:
+        assert f.load_contacts(conn, rows) == 5

@@ -168,3 +168,39 @@ def test_a_leaver_loses_login_and_teams_in_the_same_write(db) -> None:
         service.mark_leaver(
             db, SYSTEM, sup_a.id, schemas.LeaverIn(leave_date=date(2026, 9, 2), leave_reason="x")
         )
+
+
+def test_leaving_goes_through_mark_leaver_only(db) -> None:
+    site = f.site(db)
+    person = f.employee(db, site.id)
+    with pytest.raises(InvalidInput, match="Mark as leaver") as err:
+        service.update_employee(
+            db, SYSTEM, person.id, schemas.EmployeeUpdate(status="leaver", leave_date=date(2026, 1, 1))
+        )
+    assert err.value.field == "status"
+
+
+def test_nobody_marks_themselves_as_leaver(db) -> None:
+    site = f.site(db)
+    boss = f.employee(db, site.id, role="manager")
+    me = f.actor(db, f.user(db, "manager", boss.id))
+    with pytest.raises(Conflict, match="yourself"):
+        service.mark_leaver(db, me, boss.id, schemas.LeaverIn(leave_date=date(2026, 9, 1), leave_reason="x"))
+
+
+def test_a_rehired_leaver_can_sign_in_again(db) -> None:
+    from floorwalker.auth import service as auth_service
+
+    site = f.site(db)
+    person = f.employee(db, site.id)
+    u = f.user(db, "agent", person.id)
+    service.mark_leaver(
+        db, SYSTEM, person.id, schemas.LeaverIn(leave_date=date(2026, 9, 1), leave_reason="x")
+    )
+    with pytest.raises(Conflict, match="leaver"):
+        auth_service.activate_user(db, SYSTEM, u.id)
+    service.update_employee(
+        db, SYSTEM, person.id, schemas.EmployeeUpdate(status="active", leave_date=None, leave_reason=None)
+    )
+    auth_service.activate_user(db, SYSTEM, u.id)
+    assert auth_service.authenticate(db, u.username, f.PASSWORD, "x").id == u.id

@@ -62,6 +62,13 @@ def deactivate_user(user_id: int, db: Db, actor: ApiActor) -> Response:
     return Response(status_code=204)
 
 
+@router.post("/users/{user_id}/activate", status_code=204)
+def activate_user(user_id: int, db: Db, actor: ApiActor) -> Response:
+    """Let a deactivated user sign in again (admin); API tokens stay revoked."""
+    service.activate_user(db, actor, user_id)
+    return Response(status_code=204)
+
+
 @router.get("/audit", response_model=list[AuditEntryRead])
 def audit(db: Db, actor: ApiActor, limit: int = 200) -> Any:
     return service.list_audit(db, actor, limit=min(max(limit, 1), 5000))

@@ -111,3 +111,15 @@ def deactivate(username: str = typer.Argument(...)) -> None:
             raise NotFound(f"user '{username}' does not exist")
         service.deactivate_user(session, SYSTEM, user.id)
     typer.echo(f"deactivated {username}")
+
+
+@app.command("activate")
+@friendly_errors
+def activate(username: str = typer.Argument(...)) -> None:
+    """Let a deactivated user sign in again (e.g. a rehired employee)."""
+    with operational_session(settings().resolved_database_url) as session:
+        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
+        if user is None:
+            raise NotFound(f"user '{username}' does not exist")
+        service.activate_user(session, SYSTEM, user.id)
+    typer.echo(f"activated {username}")

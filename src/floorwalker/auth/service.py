@@ -11,7 +11,7 @@ from sqlalchemy.orm import Session
 from floorwalker import clock
 from floorwalker.auth import audit, passwords, tokens
 from floorwalker.auth.models import ApiToken, AuditEntry, LoginFailure, User, UserSession
-from floorwalker.auth.permissions import Actor, can_manage_users
+from floorwalker.auth.permissions import SYSTEM, Actor, can_manage_users
 from floorwalker.auth.schemas import ApiTokenCreate, UserCreate
 from floorwalker.errors import (
     Conflict,
@@ -47,6 +47,10 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
     problem = passwords.password_problem(data.password)
     if problem:
         raise InvalidInput(problem, field="password")
+    if data.username.lower() == SYSTEM.username:
+        raise InvalidInput(
+            f"'{SYSTEM.username}' is reserved for changes made from the server's CLI", field="username"
+        )
     if session.scalar(select(User.id).where(func.lower(User.username) == data.username.lower())):
         raise Conflict(f"user '{data.username}' already exists", field="username")
     if data.employee_id is not None:
@@ -110,6 +114,22 @@ def deactivate_user(session: Session, actor: Actor, user_id: int) -> None:
         raise NotFound(f"user {user_id} does not exist")
     _end_access(session, user)
     audit.record(session, actor, "deactivate", "user", user_id)
+    session.commit()
+
+
+def activate_user(session: Session, actor: Actor, user_id: int) -> None:
+    """Let a deactivated user sign in again (e.g. a rehired employee); tokens stay revoked."""
+    if not can_manage_users(actor):
+        raise PermissionDenied("only an admin can activate users")
+    user = session.get(User, user_id)
+    if user is None:
+        raise NotFound(f"user {user_id} does not exist")
+    if user.employee_id is not None:
+        employee = session.get(Employee, user.employee_id)
+        if employee is not None and employee.status == "leaver":
+            raise Conflict(f"employee {employee.id} is a leaver; take them back first", field="employee_id")
+    user.active = True
+    audit.record(session, actor, "activate", "user", user_id)
     session.commit()
 
 

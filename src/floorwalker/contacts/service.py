@@ -7,11 +7,15 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
+import pyarrow.csv as pa_csv
 from sqlalchemy import Connection, Table, delete, func, select
 
 from floorwalker.contacts.models import agent_states, contacts, survey_responses
 
 WAREHOUSE_TABLES: tuple[Table, ...] = (contacts, agent_states, survey_responses)
+
+#: Rows per CSV chunk sent to PostgreSQL's COPY (bounds memory for big loads).
+COPY_BATCH_ROWS = 100_000
 
 
 def _driver(connection: Connection) -> Any:
@@ -49,10 +53,15 @@ def bulk_load(connection: Connection, table: Table, rows: pa.Table) -> int:
             cursor.execute(
                 f"CREATE TEMP TABLE {staging} (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP"
             )
-            with cursor.copy(f"COPY {staging} ({column_list}) FROM STDIN") as copy:
-                for batch in rows.select(columns).to_batches(max_chunksize=50_000):
-                    for row in zip(*(col.to_pylist() for col in batch.columns), strict=True):
-                        copy.write_row(row)
+            # Arrow writes CSV in C; in PostgreSQL's CSV format an unquoted empty field is
+            # NULL and a quoted one ("") the empty string, which is how Arrow writes each.
+            with cursor.copy(
+                f"COPY {staging} ({column_list}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+            ) as copy:
+                for number, batch in enumerate(rows.select(columns).to_batches(COPY_BATCH_ROWS)):
+                    sink = pa.BufferOutputStream()
+                    pa_csv.write_csv(batch, sink, pa_csv.WriteOptions(include_header=number == 0))
+                    copy.write(sink.getvalue().to_pybytes())
             cursor.execute(
                 f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} "  # noqa: S608
                 f"ON CONFLICT ({key}) DO NOTHING"

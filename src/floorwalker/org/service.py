@@ -243,6 +243,12 @@ def update_employee(
     new_team = data.team_id if "team_id" in data.model_fields_set else employee.team_id
     if not can_write_employee(actor, employee.team_id, new_team):
         raise PermissionDenied(f"you may not change employee {employee_id}")
+    if data.status == "leaver" and employee.status != "leaver":
+        # Leaving also ends access and team leadership: one path only, mark_leaver.
+        raise InvalidInput(
+            "to record a leaver use 'Mark as leaver' (POST /api/v1/employees/{id}/leaver)",
+            field="status",
+        )
     merged = {**_columns(employee), **data.model_dump(exclude_unset=True)}
     try:
         schemas.check_leaver(merged["status"], merged["hire_date"], merged["leave_date"])
@@ -262,6 +268,8 @@ def mark_leaver(session: Session, actor: Actor, employee_id: int, data: schemas.
         raise PermissionDenied(f"you may not change employee {employee_id}")
     if employee.status == "leaver":
         raise Conflict(f"employee {employee_id} is already a leaver")
+    if actor.employee_id == employee_id:
+        raise Conflict("you cannot mark yourself as a leaver; ask your manager")
     if data.leave_date < employee.hire_date:
         raise InvalidInput("leave date is before hire date", field="leave_date")
     before = _columns(employee)
