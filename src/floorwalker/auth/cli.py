@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import typer
-from sqlalchemy import func, select
 
 from floorwalker.auth import service
-from floorwalker.auth.models import User
 from floorwalker.auth.permissions import SYSTEM
 from floorwalker.auth.schemas import ApiTokenCreate, UserCreate
 from floorwalker.cli_support import fail, friendly_errors, print_json, print_table, settings
 from floorwalker.db import operational_session
-from floorwalker.errors import NotFound
 
 app = typer.Typer(help="Users, roles and API tokens.", no_args_is_help=True)
 
@@ -76,9 +73,7 @@ def token(
 ) -> None:
     """Issue an API token for /api/v1 (printed once; only its digest is stored)."""
     with operational_session(settings().resolved_database_url) as session:
-        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None:
-            raise NotFound(f"user '{username}' does not exist")
+        user = service.get_user_by_username(session, username)
         api_token, raw = service.create_api_token(
             session, SYSTEM, user.id, ApiTokenCreate(name=name, expires_days=expires_days)
         )
@@ -94,9 +89,7 @@ def set_password(username: str = typer.Argument(...)) -> None:
     """Set a user's password (prompted)."""
     password = typer.prompt("New password", hide_input=True, confirmation_prompt=True)
     with operational_session(settings().resolved_database_url) as session:
-        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None:
-            raise NotFound(f"user '{username}' does not exist")
+        user = service.get_user_by_username(session, username)
         service.set_password(session, SYSTEM, user.id, password)
     typer.echo(f"password changed for {username}; their sessions were ended")
 
@@ -106,9 +99,7 @@ def set_password(username: str = typer.Argument(...)) -> None:
 def deactivate(username: str = typer.Argument(...)) -> None:
     """End a user's access: no sign-in, sessions ended, API tokens revoked."""
     with operational_session(settings().resolved_database_url) as session:
-        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None:
-            raise NotFound(f"user '{username}' does not exist")
+        user = service.get_user_by_username(session, username)
         service.deactivate_user(session, SYSTEM, user.id)
     typer.echo(f"deactivated {username}")
 
@@ -118,8 +109,6 @@ def deactivate(username: str = typer.Argument(...)) -> None:
 def activate(username: str = typer.Argument(...)) -> None:
     """Let a deactivated user sign in again (e.g. a rehired employee)."""
     with operational_session(settings().resolved_database_url) as session:
-        user = session.scalar(select(User).where(func.lower(User.username) == username.lower()))
-        if user is None:
-            raise NotFound(f"user '{username}' does not exist")
+        user = service.get_user_by_username(session, username)
         service.activate_user(session, SYSTEM, user.id)
     typer.echo(f"activated {username}")

@@ -82,6 +82,14 @@ def create_user(session: Session, actor: Actor, data: UserCreate) -> User:
     return user
 
 
+def get_user_by_username(session: Session, username: str) -> User:
+    """The user of that name (case-insensitive), or NotFound."""
+    user = session.scalar(select(User).where(func.lower(User.username) == username.strip().lower()))
+    if user is None:
+        raise NotFound(f"user '{username}' does not exist")
+    return user
+
+
 def list_users(session: Session, actor: Actor) -> Sequence[User]:
     if not can_manage_users(actor):
         raise PermissionDenied("only an admin can list users")
