@@ -8,7 +8,7 @@ import typer
 
 from floorwalker import __version__
 from floorwalker.auth.cli import app as users_app
-from floorwalker.cli_support import fail, friendly_errors, print_json, settings
+from floorwalker.cli_support import fail, friendly_errors, print_json, settings, step_progress
 from floorwalker.db import mask_url
 from floorwalker.org.cli import app as org_app
 
@@ -105,7 +105,10 @@ def demo(
     started = time.perf_counter()
     if not as_json:
         typer.echo(f"building the demo center ({days} days to {now:%Y-%m-%d %H:%M} UTC) …")
-    summary = build_demo(s, seed=seed, now=now, time_zone=time_zone, days=days, force=force)
+    with step_progress(enabled=not as_json) as progress:
+        summary = build_demo(
+            s, seed=seed, now=now, time_zone=time_zone, days=days, force=force, progress=progress
+        )
     elapsed = time.perf_counter() - started
     if as_json:
         from dataclasses import asdict

@@ -6,7 +6,8 @@ import csv
 import functools
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from datetime import date, datetime
 from typing import Any, TypeVar
 
@@ -95,3 +96,17 @@ def print_table(rows: Sequence[dict[str, Any]], *, as_json: bool, as_csv: bool) 
     typer.echo("  ".join(c.ljust(widths[c]) for c in columns))
     for r in rows:
         typer.echo("  ".join(str(_plain(r[c]) if r[c] is not None else "").ljust(widths[c]) for c in columns))
+
+
+@contextmanager
+def step_progress(*, enabled: bool = True) -> Iterator[Callable[[str], None]]:
+    """A spinner naming the current step on a terminal; silent when output is not a terminal
+    (scripts, CI, pipes) or when ``enabled`` is false."""
+    from rich.console import Console
+
+    console = Console(stderr=True)
+    if not enabled or not console.is_terminal:
+        yield lambda _step: None
+        return
+    with console.status("starting …") as status:
+        yield lambda step: status.update(f"{step} …")

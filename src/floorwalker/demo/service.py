@@ -3,6 +3,7 @@ any other write), contacts and states through the warehouse bulk loader, one log
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -75,7 +76,14 @@ def real_work_present(settings: Settings) -> str | None:
 
 
 def build_demo(
-    settings: Settings, *, seed: int, now: datetime, time_zone: str, days: int = 90, force: bool = False
+    settings: Settings,
+    *,
+    seed: int,
+    now: datetime,
+    time_zone: str,
+    days: int = 90,
+    force: bool = False,
+    progress: Callable[[str], None] = lambda _step: None,
 ) -> DemoSummary:
     """Replace the stores' content with the demo center. Refuses to wipe real imported
     contacts unless ``force``."""
@@ -85,7 +93,9 @@ def build_demo(
             f"{reason}; building the demo would erase it. "
             "Use another FLOORWALKER_DATA (or store URLs), or --force."
         )
+    progress("simulating the center")
     center = generator.generate(seed=seed, end=now, days=days, time_zone=time_zone)
+    progress("writing the organisation")
     reset_stores(settings.resolved_database_url, settings.resolved_warehouse_url)
     init_stores(settings.resolved_database_url, settings.resolved_warehouse_url)
 
@@ -166,6 +176,7 @@ def build_demo(
             )
         logins = _create_logins(session, center, employee_ids)
 
+    progress("loading contacts, agent states and surveys")
     with get_engine(settings.resolved_warehouse_url).begin() as connection:
         counts = {
             table.name: contacts_service.bulk_load(connection, table, rows)
