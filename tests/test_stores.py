@@ -1,19 +1,20 @@
 """Both stores on both engines: init is idempotent, the URL helpers behave."""
 
+from floorwalker.contacts.models import warehouse_metadata
 from floorwalker.contacts.warehouse import upgrade_warehouse
 from floorwalker.db import mask_url
 from floorwalker.settings import Settings, normalise_url
 from floorwalker.stores import current_revision, init_stores
 
-WAREHOUSE = {"contacts", "agent_states", "survey_responses", "warehouse_schema_version"}
+WAREHOUSE = set(warehouse_metadata.tables)
 
 
 def test_init_again_changes_nothing(stores) -> None:
     first = init_stores(stores.settings.resolved_database_url, stores.settings.resolved_warehouse_url)
     again = init_stores(stores.settings.resolved_database_url, stores.settings.resolved_warehouse_url)
-    assert first == again == {"operational_revision": "0001", "warehouse_version": 1}
+    assert first == again == {"operational_revision": "0001", "warehouse_version": 2}
     assert current_revision(stores.operational) == "0001"
-    assert upgrade_warehouse(stores.warehouse) == 1
+    assert upgrade_warehouse(stores.warehouse) == 2
 
 
 def test_migrations_match_the_models(stores) -> None:
@@ -58,3 +59,45 @@ def test_urls() -> None:
     s = Settings(data="/srv/fw", database_url=None, warehouse_url=None)
     assert s.resolved_database_url == "sqlite:////srv/fw/floorwalker.db"
     assert s.resolved_warehouse_url == "duckdb:////srv/fw/warehouse.duckdb"
+
+
+def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path) -> None:
+    """A warehouse made by the first release (schema 1) gains the import tables and the
+    contacts.source_updated_at column, keeping its rows."""
+    from sqlalchemy import Column, MetaData, Table, text
+
+    from floorwalker.contacts.models import contacts, warehouse_schema_version
+    from floorwalker.db import get_engine
+
+    engine = get_engine(f"duckdb:///{tmp_path / 'w1.duckdb'}")
+    with engine.begin() as conn:
+        v1_contacts = Table(
+            "contacts",
+            MetaData(),
+            *(
+                Column(c.name, c.type, nullable=c.nullable, primary_key=c.primary_key, autoincrement=False)
+                for c in contacts.columns
+                if c.name != "source_updated_at"
+            ),
+        )
+        v1_contacts.create(conn)
+        warehouse_schema_version.create(conn)
+        conn.execute(warehouse_schema_version.insert().values(version=1, is_current=True))
+        conn.execute(
+            text(
+                "INSERT INTO contacts (contact_id, source, source_key, site, queue, channel, direction, "
+                "arrived_at, arrived_local, utc_offset_s, outcome) VALUES (1, 's', 'k', 'S', 'q', "
+                "'voice', 'inbound', '2026-01-01', '2026-01-01', 0, 'answered')"
+            )
+        )
+    assert upgrade_warehouse(engine) == 2
+    with engine.connect() as conn:
+        columns = set(
+            conn.execute(
+                text("SELECT column_name FROM information_schema.columns WHERE table_name = 'contacts'")
+            ).scalars()
+        )
+        assert "source_updated_at" in columns
+        tables = set(conn.execute(text("SELECT table_name FROM information_schema.tables")).scalars())
+        assert {"imports", "queue_log_events"} <= tables
+        assert conn.execute(text("SELECT count(*) FROM contacts")).scalar_one() == 1

@@ -91,3 +91,13 @@ def test_loads_larger_than_one_copy_chunk(stores, monkeypatch) -> None:
     rows = f.contact_rows("S", "q", ARRIVED, [{"outcome": "abandoned", "wait_s": float(n)} for n in range(5)])
     with stores.warehouse.begin() as conn:
         assert f.load_contacts(conn, rows) == 5
+
+
+def test_stable_id_matches_the_duckdb_expression() -> None:
+    import duckdb
+
+    from floorwalker.contacts.keys import STABLE_ID_SQL
+
+    sql = "SELECT " + STABLE_ID_SQL.format(source="$1", key="$2")
+    for source, key in [("asterisk", "MAIN|1700000000.12|sales|1700000000"), ("connect", "é-ü"), ("x", "")]:
+        assert duckdb.connect().execute(sql, [source, key]).fetchone()[0] == stable_id(source, key)

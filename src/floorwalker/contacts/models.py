@@ -73,6 +73,9 @@ contacts = Table(
     Column("previous_contact_id", BigInteger),
     Column("transcript", Text),
     Column("import_id", BigInteger),
+    #: The source's own last-modified time of this record (Connect LastUpdateTimestamp):
+    #: a re-delivered older version never overwrites a newer one.
+    Column("source_updated_at", DateTime),
     UniqueConstraint("source", "source_key", name="uq_contacts_source_key"),
 )
 Index("ix_contacts_site_arrived", contacts.c.site, contacts.c.arrived_at)
@@ -120,9 +123,62 @@ survey_responses = Table(
 )
 Index("ix_survey_responses_contact", survey_responses.c.contact_id)
 
+imports = Table(
+    "imports",
+    warehouse_metadata,
+    Column("import_id", BigInteger, primary_key=True, autoincrement=False),
+    #: queue-log, contacts, connect, surveys
+    Column("kind", String(20), nullable=False),
+    Column("source", String(60), nullable=False),
+    Column("site", String(60)),
+    Column("files", Text, nullable=False),
+    Column("username", String(120), nullable=False),
+    Column("started_at", DateTime, nullable=False),
+    Column("finished_at", DateTime),
+    #: loaded, dry_run, failed
+    Column("status", String(10), nullable=False),
+    Column("lines", BigInteger, nullable=False),
+    Column("contacts", BigInteger, nullable=False),
+    Column("agent_states", BigInteger, nullable=False),
+    Column("surveys", BigInteger, nullable=False),
+    Column("rejected", BigInteger, nullable=False),
+    Column("duplicates", BigInteger, nullable=False),
+    Column("incomplete", BigInteger, nullable=False),
+    #: JSON object {EVENT: count}
+    Column("unknown_events", Text, nullable=False),
+    Column("rejections_file", Text),
+    Column("message", Text),
+)
+Index("ix_imports_started", imports.c.started_at)
+
+#: Every Asterisk queue_log line ever imported, once (the source of truth the legs and
+#: agent states are rebuilt from, so files may arrive in any order or overlap).
+queue_log_events = Table(
+    "queue_log_events",
+    warehouse_metadata,
+    Column("event_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("site", String(60), nullable=False),
+    #: Unix time of the line, seconds (fractions kept where the log has them).
+    Column("time_s", Float, nullable=False),
+    Column("callid", String(120), nullable=False),
+    Column("queue", String(120), nullable=False),
+    Column("agent", String(120), nullable=False),
+    Column("event", String(40), nullable=False),
+    Column("data1", String(200)),
+    Column("data2", String(200)),
+    Column("data3", String(200)),
+    Column("data4", String(200)),
+    Column("data5", String(200)),
+    Column("import_id", BigInteger),
+)
+Index("ix_queue_log_events_call", queue_log_events.c.site, queue_log_events.c.callid)
+Index(
+    "ix_queue_log_events_agent", queue_log_events.c.site, queue_log_events.c.agent, queue_log_events.c.time_s
+)
+
 #: Version of the warehouse schema this code writes. Bump it and add a step to
 #: ``floorwalker.contacts.warehouse.MIGRATIONS`` when a table changes.
-WAREHOUSE_SCHEMA_VERSION = 1
+WAREHOUSE_SCHEMA_VERSION = 2
 
 warehouse_schema_version = Table(
     "warehouse_schema_version",

@@ -9,16 +9,27 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from sqlalchemy import Connection, Engine, select
+from sqlalchemy import Connection, Engine, select, text
 
 from floorwalker.contacts.models import (
     WAREHOUSE_SCHEMA_VERSION,
+    imports,
+    queue_log_events,
     warehouse_metadata,
     warehouse_schema_version,
 )
 
-#: version → step that brings a warehouse at version-1 to version. Version 1 is create_all.
-MIGRATIONS: dict[int, Callable[[Connection], None]] = {}
+
+def _v2_imports(connection: Connection) -> None:
+    """Import history, the raw queue_log store, and contacts.source_updated_at."""
+    connection.execute(text("ALTER TABLE contacts ADD COLUMN source_updated_at TIMESTAMP"))
+    for table in (imports, queue_log_events):
+        table.create(connection, checkfirst=True)
+
+
+#: version → step that brings a warehouse at version-1 to version. A new warehouse is
+#: created at the current version by create_all and runs no step.
+MIGRATIONS: dict[int, Callable[[Connection], None]] = {2: _v2_imports}
 
 
 def warehouse_version(connection: Connection) -> int | None:
@@ -35,8 +46,10 @@ def upgrade_warehouse(engine: Engine) -> int:
         version = warehouse_version(connection)
         if version is None:
             warehouse_metadata.create_all(connection, checkfirst=True)
-            connection.execute(warehouse_schema_version.insert().values(version=1, is_current=True))
-            version = 1
+            connection.execute(
+                warehouse_schema_version.insert().values(version=WAREHOUSE_SCHEMA_VERSION, is_current=True)
+            )
+            version = WAREHOUSE_SCHEMA_VERSION
         for step in range(version + 1, WAREHOUSE_SCHEMA_VERSION + 1):
             MIGRATIONS[step](connection)
             connection.execute(warehouse_schema_version.update().values(is_current=False))

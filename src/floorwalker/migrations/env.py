@@ -6,6 +6,7 @@ from __future__ import annotations
 from alembic import context
 from sqlalchemy import Connection
 
+from floorwalker.contacts.models import warehouse_metadata
 from floorwalker.orm import Base, import_all_models
 from floorwalker.settings import get_settings
 
@@ -13,7 +14,7 @@ import_all_models()
 target_metadata = Base.metadata
 
 # Warehouse tables may live in the same PostgreSQL database; they are not Alembic's business.
-_WAREHOUSE_TABLES = {"contacts", "agent_states", "survey_responses", "warehouse_schema_version"}
+_WAREHOUSE_TABLES = set(warehouse_metadata.tables)
 
 
 def include_object(obj, name, type_, reflected, compare_to):  # type: ignore[no-untyped-def]  # noqa: ARG001 - Alembic hook signature
