@@ -54,6 +54,9 @@ class Batch:
     incomplete: int = 0
     #: Event types the parser does not know, with counts (reported, not fatal).
     unknown_events: Counter[str] = field(default_factory=Counter)
+    #: Rows a format's own rules say are not queue contacts (e.g. Anonymous Bank PHANTOM
+    #: calls, calls that never left the IVR), by reason: counted, not loaded, not errors.
+    skipped: Counter[str] = field(default_factory=Counter)
 
 
 @dataclass(frozen=True)
