@@ -64,23 +64,32 @@ def test_urls() -> None:
 def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path) -> None:
     """A warehouse made by the first release (schema 1) gains the import tables and the
     contacts.source_updated_at column, keeping its rows."""
-    from sqlalchemy import Column, MetaData, Table, text
+    from sqlalchemy import Column, Double, Float, MetaData, Table, text
 
-    from floorwalker.contacts.models import contacts, warehouse_schema_version
+    from floorwalker.contacts.models import agent_states, contacts, survey_responses, warehouse_schema_version
     from floorwalker.db import get_engine
 
     engine = get_engine(f"duckdb:///{tmp_path / 'w1.duckdb'}")
     with engine.begin() as conn:
-        v1_contacts = Table(
-            "contacts",
-            MetaData(),
-            *(
-                Column(c.name, c.type, nullable=c.nullable, primary_key=c.primary_key, autoincrement=False)
-                for c in contacts.columns
-                if c.name != "source_updated_at"
-            ),
-        )
-        v1_contacts.create(conn)
+        # Schema 1 as it was: durations as Float (a 4-byte REAL on DuckDB), no source_updated_at.
+        v1 = MetaData()
+        for table in (contacts, agent_states, survey_responses):
+            Table(
+                table.name,
+                v1,
+                *(
+                    Column(
+                        c.name,
+                        Float if isinstance(c.type, Double) else c.type,
+                        nullable=c.nullable,
+                        primary_key=c.primary_key,
+                        autoincrement=False,
+                    )
+                    for c in table.columns
+                    if c.name != "source_updated_at"
+                ),
+            )
+        v1.create_all(conn)
         warehouse_schema_version.create(conn)
         conn.execute(warehouse_schema_version.insert().values(version=1, is_current=True))
         conn.execute(
@@ -101,3 +110,9 @@ def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path) -> None:
         tables = set(conn.execute(text("SELECT table_name FROM information_schema.tables")).scalars())
         assert {"imports", "queue_log_events"} <= tables
         assert conn.execute(text("SELECT count(*) FROM contacts")).scalar_one() == 1
+        wait_type = conn.execute(
+            text(
+                "SELECT data_type FROM information_schema.columns WHERE table_name = 'contacts' AND column_name = 'wait_s'"
+            )
+        ).scalar_one()
+        assert wait_type == "DOUBLE"

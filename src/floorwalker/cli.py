@@ -8,6 +8,7 @@ import typer
 
 from floorwalker import __version__
 from floorwalker.auth.cli import app as users_app
+from floorwalker.contacts.cli import app as import_app
 from floorwalker.cli_support import fail, friendly_errors, print_json, settings, step_progress
 from floorwalker.db import mask_url
 from floorwalker.org.cli import app as org_app
@@ -19,6 +20,7 @@ app = typer.Typer(
 )
 app.add_typer(users_app, name="users")
 app.add_typer(org_app, name="org")
+app.add_typer(import_app, name="import")
 
 
 @app.command()

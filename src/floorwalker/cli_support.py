@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import functools
 import json
+import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -51,6 +52,13 @@ def friendly_errors(func: F) -> F:
             if "does not exist" in reason and "relation" in reason:
                 fail(f"the stores are not initialised ({reason}): run `floorwalker init` first")
             fail(f"database error: {reason}")
+        except (typer.Exit, typer.Abort, KeyboardInterrupt):
+            raise
+        except Exception as exc:
+            # A bug, not the user's doing: one line by default, the traceback on request.
+            if os.environ.get("FLOORWALKER_DEBUG") == "1":
+                raise
+            fail(f"internal error ({type(exc).__name__}: {exc}); rerun with FLOORWALKER_DEBUG=1 and report it", 2)
         return None
 
     return wrapper  # type: ignore[return-value]

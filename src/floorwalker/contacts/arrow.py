@@ -6,13 +6,14 @@ from __future__ import annotations
 from typing import Any
 
 import pyarrow as pa
-from sqlalchemy import BigInteger, Boolean, DateTime, Float, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, DateTime, Double, Float, Integer, String, Table, Text
 
 from floorwalker.contacts.models import agent_states, contacts, survey_responses
 
 _TYPES: list[tuple[type[Any], pa.DataType]] = [
     (BigInteger, pa.int64()),
     (Integer, pa.int32()),
+    (Double, pa.float64()),
     (Float, pa.float64()),
     (DateTime, pa.timestamp("us")),
     (Boolean, pa.bool_()),

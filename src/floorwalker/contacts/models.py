@@ -6,7 +6,9 @@ Conventions that hold for every table here:
   the same instant and ``utc_offset_s`` the offset between them, so that interval
   grouping on the local clock needs no time-zone functions in SQL and a DST day's
   repeated hour stays two distinct hours;
-* durations are seconds (float); NULL means "the source did not say", never 0;
+* durations are seconds (DOUBLE: 8-byte floats on both engines; SQLAlchemy's Float is a
+  4-byte REAL on DuckDB, too coarse for Unix times); NULL means "the source did not say",
+  never 0;
 * ids are 63-bit hashes of (source, source_key) computed at import, so re-imports are
   idempotent and a leg can point at its previous leg before either is stored;
 * site, queue and agent are the codes the source systems use (``Site.code``,
@@ -20,7 +22,7 @@ from sqlalchemy import (
     Boolean,
     Column,
     DateTime,
-    Float,
+    Double,
     Index,
     Integer,
     MetaData,
@@ -32,13 +34,15 @@ from sqlalchemy import (
 
 warehouse_metadata = MetaData()
 
-#: Outcomes of one leg. answered and transferred legs were connected to an agent.
+#: Outcomes of one leg. answered and transferred legs were connected to an agent;
+#: timeout, exit_key, no_agents and queue_full are "other exits" (X in spec/kpis.md).
 CONTACT_OUTCOMES = (
     "answered",
     "abandoned",
     "timeout",
     "exit_key",
     "no_agents",
+    "queue_full",
     "transferred",
     "incomplete",
 )
@@ -62,10 +66,10 @@ contacts = Table(
     Column("utc_offset_s", Integer, nullable=False),
     Column("answered_at", DateTime),
     Column("ended_at", DateTime),
-    Column("wait_s", Float),
-    Column("talk_s", Float),
-    Column("hold_s", Float),
-    Column("wrapup_s", Float),
+    Column("wait_s", Double),
+    Column("talk_s", Double),
+    Column("hold_s", Double),
+    Column("wrapup_s", Double),
     Column("outcome", String(20), nullable=False),
     Column("agent", String(80)),
     Column("disposition", String(80)),
@@ -97,7 +101,7 @@ agent_states = Table(
     Column("ended_at", DateTime, nullable=False),
     Column("started_local", DateTime, nullable=False),
     Column("utc_offset_s", Integer, nullable=False),
-    Column("duration_s", Float, nullable=False),
+    Column("duration_s", Double, nullable=False),
     Column("import_id", BigInteger),
     UniqueConstraint("source", "source_key", name="uq_agent_states_source_key"),
 )
@@ -113,7 +117,7 @@ survey_responses = Table(
     Column("contact_id", BigInteger),
     Column("customer_key", String(120)),
     Column("kind", String(10), nullable=False),
-    Column("score", Float, nullable=False),
+    Column("score", Double, nullable=False),
     Column("scale_min", Integer, nullable=False),
     Column("scale_max", Integer, nullable=False),
     Column("comment", Text),
@@ -159,7 +163,7 @@ queue_log_events = Table(
     Column("event_id", BigInteger, primary_key=True, autoincrement=False),
     Column("site", String(60), nullable=False),
     #: Unix time of the line, seconds (fractions kept where the log has them).
-    Column("time_s", Float, nullable=False),
+    Column("time_s", Double, nullable=False),
     Column("callid", String(120), nullable=False),
     Column("queue", String(120), nullable=False),
     Column("agent", String(120), nullable=False),

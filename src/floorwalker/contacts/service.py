@@ -1,14 +1,14 @@
-"""Contact warehouse writes. Bulk loads use each engine's native fast path: DuckDB scans an
+"""Contact warehouse writes. Bulk writes use each engine's native fast path: DuckDB scans an
 Arrow table in place; PostgreSQL takes COPY. Both run inside the caller's transaction, so
 a load that fails leaves the warehouse as it was."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 import pyarrow as pa
 import pyarrow.csv as pa_csv
-from sqlalchemy import Connection, Table, delete, func, select
+from sqlalchemy import Connection, Table, delete, func, select, text
 
 from floorwalker.contacts.models import agent_states, contacts, survey_responses
 
@@ -17,61 +17,100 @@ WAREHOUSE_TABLES: tuple[Table, ...] = (contacts, agent_states, survey_responses)
 #: Rows per CSV chunk sent to PostgreSQL's COPY (bounds memory for big loads).
 COPY_BATCH_ROWS = 100_000
 
+#: skip: keep the stored row; replace: the new row wins; newer: the row with the later
+#: ``source_updated_at`` wins (sources that re-deliver records, e.g. Amazon Connect).
+WriteMode = Literal["skip", "replace", "newer"]
+
 
 def _driver(connection: Connection) -> Any:
     return connection.connection.driver_connection
 
 
-def bulk_load(connection: Connection, table: Table, rows: pa.Table) -> int:
-    """Insert ``rows`` (an Arrow table whose column names are columns of ``table``).
+def _stage(connection: Connection, table: Table, rows: pa.Table, columns: list[str]) -> str:
+    """Put ``rows`` where SQL on ``connection`` can read them; returns the relation name."""
+    column_list = ", ".join(columns)
+    if connection.dialect.name == "duckdb":
+        raw = _driver(connection)
+        raw.register("_fw_rows", rows.select(columns))
+        raw.execute("CREATE OR REPLACE TEMP TABLE _fw_stage AS SELECT * FROM _fw_rows")
+        raw.unregister("_fw_rows")
+        return "_fw_stage"
+    if connection.dialect.name == "postgresql":
+        raw = _driver(connection)
+        with raw.cursor() as cursor:
+            cursor.execute("DROP TABLE IF EXISTS _fw_stage")
+            cursor.execute(
+                f"CREATE TEMP TABLE _fw_stage (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP"
+            )
+            # Arrow writes CSV in C; in PostgreSQL's CSV format an unquoted empty field is
+            # NULL and a quoted one ("") the empty string, which is how Arrow writes each.
+            copy_sql = f"COPY _fw_stage ({column_list}) FROM STDIN WITH (FORMAT csv, HEADER true)"
+            with cursor.copy(copy_sql) as copy:
+                for number, batch in enumerate(rows.select(columns).to_batches(COPY_BATCH_ROWS)):
+                    sink = pa.BufferOutputStream()
+                    pa_csv.write_csv(batch, sink, pa_csv.WriteOptions(include_header=number == 0))
+                    copy.write(sink.getvalue().to_pybytes())
+        return "_fw_stage"
+    raise ValueError(f"the warehouse does not run on {connection.dialect.name}")
 
-    Rows whose key already exists are skipped (re-loads are idempotent). Returns the
-    number of rows inserted."""
+
+def write_rows(
+    connection: Connection, table: Table, rows: pa.Table, mode: WriteMode = "skip"
+) -> tuple[int, int]:
+    """Write ``rows`` (Arrow; column names are columns of ``table``) keyed on the table's
+    primary key. Returns (rows that were new, rows whose key was already stored)."""
     if rows.num_rows == 0:
-        return 0
+        return 0, 0
     columns = [c for c in rows.column_names if c in table.c]
     unknown = set(rows.column_names) - set(columns)
     if unknown:
         raise ValueError(f"columns not in {table.name}: {sorted(unknown)}")
     key = next(iter(table.primary_key.columns)).name
-    before = connection.execute(select(func.count()).select_from(table)).scalar_one()
+    stage = _stage(connection, table, rows, columns)
     column_list = ", ".join(columns)
-    if connection.dialect.name == "duckdb":
-        raw = _driver(connection)
-        raw.register("_fw_load", rows.select(columns))
-        try:
-            raw.execute(
-                f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM _fw_load "  # noqa: S608 - names come from our own Table
-                f"ON CONFLICT DO NOTHING"
+    existed = connection.execute(
+        text(
+            f"SELECT count(*) FROM {stage} s "
+            f"WHERE EXISTS (SELECT 1 FROM {table.name} t WHERE t.{key} = s.{key})"
+        )
+    ).scalar_one()
+    if mode == "replace":
+        connection.execute(text(f"DELETE FROM {table.name} WHERE {key} IN (SELECT {key} FROM {stage})"))
+    elif mode == "newer":
+        connection.execute(
+            text(
+                f"DELETE FROM {table.name} WHERE {key} IN (SELECT s.{key} FROM {stage} s "
+                f"JOIN {table.name} t ON t.{key} = s.{key} "
+                "WHERE t.source_updated_at IS NULL OR s.source_updated_at > t.source_updated_at)"
             )
-        finally:
-            raw.unregister("_fw_load")
-    elif connection.dialect.name == "postgresql":
-        raw = _driver(connection)
-        staging = f"_fw_load_{table.name}"
-        with raw.cursor() as cursor:
-            cursor.execute(
-                f"CREATE TEMP TABLE {staging} (LIKE {table.name} INCLUDING DEFAULTS) ON COMMIT DROP"
-            )
-            # Arrow writes CSV in C; in PostgreSQL's CSV format an unquoted empty field is
-            # NULL and a quoted one ("") the empty string, which is how Arrow writes each.
-            with cursor.copy(
-                f"COPY {staging} ({column_list}) FROM STDIN WITH (FORMAT csv, HEADER true)"
-            ) as copy:
-                for number, batch in enumerate(rows.select(columns).to_batches(COPY_BATCH_ROWS)):
-                    sink = pa.BufferOutputStream()
-                    pa_csv.write_csv(batch, sink, pa_csv.WriteOptions(include_header=number == 0))
-                    copy.write(sink.getvalue().to_pybytes())
-            cursor.execute(
-                f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {staging} "  # noqa: S608
-                f"ON CONFLICT ({key}) DO NOTHING"
-            )
-            cursor.execute(f"DROP TABLE {staging}")
-    else:
-        records = rows.select(columns).to_pylist()
-        connection.execute(table.insert(), records)
-    after = connection.execute(select(func.count()).select_from(table)).scalar_one()
-    return int(after - before)
+        )
+    connection.execute(
+        text(
+            f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {stage} s "
+            f"WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE t.{key} = s.{key})"
+        )
+    )
+    connection.execute(text(f"DROP TABLE IF EXISTS {stage}"))
+    return int(rows.num_rows - existed), int(existed)
+
+
+def bulk_load(connection: Connection, table: Table, rows: pa.Table) -> int:
+    """Insert ``rows``, skipping keys already stored (re-loads are idempotent); returns the
+    number of rows inserted."""
+    inserted, _ = write_rows(connection, table, rows, "skip")
+    return inserted
+
+
+def fetch_arrow(connection: Connection, sql: str, params: dict[str, Any] | None = None) -> pa.Table:
+    """A query's result as an Arrow table (native on DuckDB, via rows on PostgreSQL)."""
+    result = connection.execute(text(sql), params or {})
+    names = list(result.keys())
+    rows = result.fetchall()
+    return (
+        pa.Table.from_pylist([dict(zip(names, r, strict=True)) for r in rows])
+        if rows
+        else pa.table({n: pa.array([], pa.null()) for n in names})
+    )
 
 
 def clear_source(connection: Connection, source: str) -> None:

@@ -21,8 +21,19 @@ from floorwalker.contacts.models import (
 
 
 def _v2_imports(connection: Connection) -> None:
-    """Import history, the raw queue_log store, and contacts.source_updated_at."""
+    """Import history, the raw queue_log store, contacts.source_updated_at, and durations as
+    8-byte floats (schema 1 made them 4-byte REAL on DuckDB)."""
     connection.execute(text("ALTER TABLE contacts ADD COLUMN source_updated_at TIMESTAMP"))
+    if connection.dialect.name == "duckdb":
+        for table, column in (
+            ("contacts", "wait_s"),
+            ("contacts", "talk_s"),
+            ("contacts", "hold_s"),
+            ("contacts", "wrapup_s"),
+            ("agent_states", "duration_s"),
+            ("survey_responses", "score"),
+        ):
+            connection.execute(text(f"ALTER TABLE {table} ALTER COLUMN {column} TYPE DOUBLE"))
     for table in (imports, queue_log_events):
         table.create(connection, checkfirst=True)
 

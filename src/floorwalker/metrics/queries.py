@@ -11,7 +11,7 @@ from sqlalchemy.sql.elements import ColumnElement
 from floorwalker.contacts.models import contacts
 
 ANSWERED = ("answered", "transferred")
-OTHER_EXITS = ("timeout", "exit_key", "no_agents")
+OTHER_EXITS = ("timeout", "exit_key", "no_agents", "queue_full")
 
 
 def _per_queue(values: Mapping[str, float], default: float) -> ColumnElement[Any]:

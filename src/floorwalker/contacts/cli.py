@@ -1,0 +1,116 @@
+"""`floorwalker import …`: load what the center's systems wrote into the warehouse.
+
+The commands, flags and the --json keys are a contract (scripts depend on them):
+``{"lines", "contacts", "agent_states", "surveys", "rejected", "duplicates", "incomplete",
+"unknown_events", "rejections_file"}`` plus, added later, "skipped", "import_id", "dry_run".
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import typer
+
+from floorwalker.auth.permissions import SYSTEM
+from floorwalker.cli_support import fail, friendly_errors, print_json, settings, step_progress
+from floorwalker.contacts import imports
+from floorwalker.contacts.ingest import SiteContext
+from floorwalker.db import operational_session
+
+app = typer.Typer(help="Import contacts, agent states and surveys from real systems.", no_args_is_help=True)
+
+SiteOption = typer.Option(None, "--site", help="Site code or name (default: the only site).")
+TzOption = typer.Option(None, "--tz", help="IANA zone the source's local times are in (default: the site's).")
+DryRunOption = typer.Option(False, "--dry-run", help="Validate and report; write nothing.")
+JsonOption = typer.Option(False, "--json", help="Print one JSON object (the stable contract).")
+
+
+def _check_paths(paths: list[Path]) -> list[tuple[Path, str]]:
+    checked = []
+    for path in paths:
+        if not path.is_file():
+            fail(f"{path}: no such file")
+        checked.append((path, str(path)))
+    return checked
+
+
+def _report(summary: imports.ImportSummary, as_json: bool) -> None:
+    if as_json:
+        print_json(summary.as_json())
+        return
+    verb = "checked (dry run, nothing written)" if summary.dry_run else f"import {summary.import_id} loaded"
+    typer.echo(
+        f"{verb}: {summary.lines:,} lines → {summary.contacts:,} contacts, {summary.agent_states:,} agent "
+        f"states, {summary.surveys:,} surveys; {summary.duplicates:,} duplicates, "
+        f"{summary.incomplete:,} incomplete, {summary.rejected:,} rejected"
+    )
+    for reason, count in sorted(summary.skipped.items()):
+        typer.echo(f"  skipped {count:,}: {reason}")
+    if summary.unknown_events:
+        listed = ", ".join(f"{e} ×{n}" for e, n in sorted(summary.unknown_events.items()))
+        typer.echo(f"  unknown events (counted, not loaded): {listed}")
+    if summary.rejections:
+        for r in summary.rejections[:5]:
+            typer.echo(f"  {r.file}:{r.line}: {r.field or '-'}: {r.reason}")
+        if summary.rejected > 5:
+            typer.echo(f"  … {summary.rejected - 5:,} more")
+        typer.echo(f"  rejection report: {summary.rejections_file}")
+
+
+def _run(
+    *,
+    kind: str,
+    source: str,
+    paths: list[Path],
+    site: str | None,
+    tz: str | None,
+    wrapup_s: float | None,
+    dry_run: bool,
+    as_json: bool,
+    make_load: Callable[[list[tuple[Path, str]], SiteContext], Callable[..., None]],
+) -> None:
+    s = settings()
+    checked = _check_paths(paths)
+    with operational_session(s.resolved_database_url) as session:
+        context = imports.site_context(session, site, tz, wrapup_s)
+    with step_progress(enabled=not as_json) as progress:
+        summary = imports.run_import(
+            s,
+            SYSTEM,
+            kind=kind,
+            source=source,
+            site=context,
+            files=[display for _, display in checked],
+            dry_run=dry_run,
+            load=make_load(checked, context),
+            progress=progress,
+        )
+    _report(summary, as_json)
+
+
+@app.command("queue-log")
+@friendly_errors
+def queue_log(
+    paths: list[Path] = typer.Argument(..., help="queue_log files (log form or table CSV export)."),
+    site: str | None = SiteOption,
+    tz: str | None = TzOption,
+    wrapup_s: float | None = typer.Option(
+        None, "--wrapup-s", help="Wrap-up seconds for every queue (default: each queue's setting)."
+    ),
+    dry_run: bool = DryRunOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Asterisk queue_log: calls become legs, sessions and pauses become agent states."""
+    s = settings()
+    _run(
+        kind="queue-log",
+        source="asterisk",
+        paths=paths,
+        site=site,
+        tz=tz,
+        wrapup_s=wrapup_s,
+        dry_run=dry_run,
+        as_json=as_json,
+        make_load=lambda checked, context: imports.queue_log_load(checked, context, s.data / "work"),
+    )

@@ -1,0 +1,628 @@
+"""Asterisk queue_log: read the lines, stitch calls into legs, rebuild agent states.
+
+Both forms Asterisk writes are read: the log file (``epoch|callid|queue|agent|EVENT|data…``)
+and the database table (columns time, callid, queuename, agent, event, data1…data5 or a
+single ``data`` column, exported as CSV with a header). Parsing, validation and leg
+stitching run as SQL in an in-process DuckDB connection the caller passes in (a compute
+engine here, not a store: no warehouse is touched), which is what makes millions of lines
+a second possible; agent timelines are built in Python from the much smaller set of
+agent events.
+
+How the log is read (Asterisk app_queue, queue_log reference):
+
+* ENTERQUEUE (data: url|callerid) opens a leg of (callid, queue); JOINEMPTY, JOINUNAVAIL
+  and FULL are legs that never waited (no_agents, no_agents, queue_full).
+* CONNECT (holdtime|bridged channel|ringtime) answers it; COMPLETEAGENT / COMPLETECALLER
+  (holdtime|calltime|origposition) end it as answered; TRANSFER / BLINDTRANSFER
+  (extension|context|holdtime|calltime|origposition) and ATTENDEDTRANSFER
+  (method|…|holdtime|calltime|origposition) end it as transferred.
+* ABANDON (position|origposition|waittime) → abandoned; EXITWITHTIMEOUT (same) → timeout;
+  EXITEMPTY (same) → no_agents; EXITWITHKEY (key|position|origposition|waittime) → exit_key.
+* RINGNOANSWER (ringtime in milliseconds) and RINGCANCELED count ring attempts.
+* A leg with no terminal event is ``incomplete`` (never guessed to be abandoned); one that
+  was connected but never completed stays answered with unknown talk time.
+* Events of a call whose ENTERQUEUE is not in the data (a file that starts mid-call)
+  rebuild the leg from the wait the closing event reports: Asterisk computes it as
+  whole seconds since the ENTERQUEUE, so the leg gets the same key as when the
+  ENTERQUEUE is present.
+* queue_log has no hold time and no wrap-up: hold stays NULL and wrap-up is the queue's
+  configured value (``SiteContext.wrapup_for``) or NULL.
+
+Order and overlap: lines are identified by their content (the event id is a hash of the
+site and the canonical line), so a line read twice — overlapping rotated files, a
+re-import — is stored once; events are ordered by time, then by their place in a call's
+life (ENTERQUEUE < RINGNOANSWER < CONNECT < end), then by id, never by file position, so
+shuffled input gives the same legs.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import itertools
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pyarrow as pa
+
+from floorwalker.contacts.arrow import AGENT_STATE_SCHEMA, CONTACT_SCHEMA
+from floorwalker.contacts.ingest import Rejection, SiteContext
+from floorwalker.contacts.keys import STABLE_ID_SQL, stable_id
+
+SOURCE = "asterisk"
+
+LEG_OPENERS = {"ENTERQUEUE": None, "JOINEMPTY": "no_agents", "JOINUNAVAIL": "no_agents", "FULL": "queue_full"}
+TERMINAL = {
+    "COMPLETEAGENT": "answered",
+    "COMPLETECALLER": "answered",
+    "TRANSFER": "transferred",
+    "BLINDTRANSFER": "transferred",
+    "ATTENDEDTRANSFER": "transferred",
+    "ABANDON": "abandoned",
+    "EXITWITHTIMEOUT": "timeout",
+    "EXITEMPTY": "no_agents",
+    "EXITWITHKEY": "exit_key",
+}
+RING_EVENTS = {"RINGNOANSWER", "RINGCANCELED"}
+CALL_EVENTS = set(LEG_OPENERS) | set(TERMINAL) | RING_EVENTS | {"CONNECT"}
+AGENT_EVENTS = {
+    "AGENTLOGIN",
+    "AGENTLOGOFF",
+    "AGENTCALLBACKLOGIN",
+    "AGENTCALLBACKLOGOFF",
+    "ADDMEMBER",
+    "REMOVEMEMBER",
+    "PAUSE",
+    "UNPAUSE",
+    "PAUSEALL",
+    "UNPAUSEALL",
+    "PAUSEREASON",
+}
+#: Events that say something about the system, not a call or an agent: known, not loaded.
+SYSTEM_EVENTS = {"QUEUESTART", "CONFIGRELOAD", "SYSCOMPAT", "INFO", "DID"}
+KNOWN_EVENTS = CALL_EVENTS | AGENT_EVENTS | SYSTEM_EVENTS
+
+#: Place of an event in a call's life, to order events of the same second.
+_RANK_SQL = """CASE
+  WHEN event IN ('ENTERQUEUE','JOINEMPTY','JOINUNAVAIL','FULL') THEN 0
+  WHEN event IN ('RINGNOANSWER','RINGCANCELED') THEN 1
+  WHEN event = 'CONNECT' THEN 2 ELSE 3 END"""
+
+#: Unix times accepted: 2000-01-01 … 2100-01-01 (catches milliseconds and garbage).
+_MIN_EPOCH, _MAX_EPOCH = 946_684_800, 4_102_444_800
+
+EVENT_COLUMNS = (
+    "event_id",
+    "site",
+    "time_s",
+    "callid",
+    "queue",
+    "agent",
+    "event",
+    "data1",
+    "data2",
+    "data3",
+    "data4",
+    "data5",
+)
+EVENT_SCHEMA = pa.schema([
+    ("event_id", pa.int64()), ("site", pa.string()), ("time_s", pa.float64()),
+    ("callid", pa.string()), ("queue", pa.string()), ("agent", pa.string()), ("event", pa.string()),
+    ("data1", pa.string()), ("data2", pa.string()), ("data3", pa.string()),
+    ("data4", pa.string()), ("data5", pa.string()),
+])  # fmt: skip
+
+
+@dataclass
+class ReadReport:
+    """What reading the files found, before anything is compared with the warehouse."""
+
+    lines: int = 0
+    duplicates: int = 0
+    rejections: list[Rejection] = field(default_factory=list)
+    unknown_events: Counter[str] = field(default_factory=Counter)
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def _sniff_table_form(path: Path) -> bool:
+    """True when the file is the database-table CSV export (a header naming callid)."""
+    with path.open("rb") as handle:
+        head = handle.read(4096).decode("utf-8", errors="replace")
+    first = next((line for line in head.splitlines() if line.strip()), "")
+    lowered = first.lower()
+    return "callid" in lowered and ("queuename" in lowered or "event" in lowered) and "|" not in first
+
+
+def _load_log_lines(con: duckdb.DuckDBPyConnection, path: Path, display: str) -> None:
+    """Each physical line of a log-form file into ql_lines(file, line, text)."""
+    try:
+        con.execute(
+            """INSERT INTO ql_lines
+               SELECT ?, row_number() OVER (), line FROM read_csv(?, delim = chr(1), header = false,
+                 columns = {'line': 'VARCHAR'}, quote = '', escape = '', auto_detect = false,
+                 new_line = '\\n', strict_mode = false, null_padding = true)""",
+            [display, str(path)],
+        )
+    except duckdb.Error:
+        # Invalid UTF-8 or bytes the fast reader refuses: read it line by line instead,
+        # keeping line numbers; undecodable bytes become U+FFFD and the line is rejected.
+        rows: list[tuple[str, int, str | None]] = []
+        with path.open("rb") as handle:
+            for number, raw in enumerate(handle, start=1):
+                text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+                rows.append((display, number, text))
+        con.executemany("INSERT INTO ql_lines VALUES (?, ?, ?)", rows)
+
+
+def _load_table_rows(con: duckdb.DuckDBPyConnection, path: Path, display: str, time_zone: str) -> None:
+    """The database-table export: rebuild each row as a canonical log line into ql_lines."""
+    zone = ZoneInfo(time_zone)
+    rows: list[tuple[str, int, str]] = []
+    with path.open(newline="", encoding="utf-8", errors="replace") as handle:
+        reader = csv.reader(handle)
+        header = [h.strip().lower() for h in next(reader, [])]
+        index = {name: i for i, name in enumerate(header)}
+        queue_col = index.get("queuename", index.get("queue"))
+        for number, row in enumerate(reader, start=2):
+            if not any(cell.strip() for cell in row):
+                continue
+
+            def cell(name: str | None, row: list[str] = row) -> str:
+                i = index.get(name or "", -1)
+                return row[i] if 0 <= i < len(row) else ""
+
+            data = (
+                [cell(f"data{k}") for k in range(1, 6)]
+                if "data1" in index
+                else (cell("data").split("|") + [""] * 5)[:5]
+            )
+            when = cell("time").strip()
+            if when and not _is_number(when):
+                # A DATETIME column: written in the server's (site's) local clock.
+                try:
+                    local = datetime.fromisoformat(when)
+                    when = str((local.replace(tzinfo=local.tzinfo or zone)).timestamp())
+                except ValueError:
+                    pass  # left as is: the line check rejects it naming the time field
+            queue = row[queue_col] if queue_col is not None and queue_col < len(row) else ""
+            parts = [when, cell("callid"), queue, cell("agent"), cell("event"), *data]
+            rows.append((display, number, "|".join(parts)))
+    if rows:
+        con.executemany("INSERT INTO ql_lines VALUES (?, ?, ?)", rows)
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def read_files(
+    con: duckdb.DuckDBPyConnection, paths: list[tuple[Path, str]], site: SiteContext
+) -> ReadReport:
+    """Read every (path, display name) into the temp table ``ql_new`` (one row per distinct
+    valid line: EVENT_COLUMNS) and report lines, duplicates, rejections and unknown events."""
+    con.execute("CREATE OR REPLACE TEMP TABLE ql_lines (file VARCHAR, line BIGINT, text VARCHAR)")
+    for path, display in paths:
+        if _sniff_table_form(path):
+            _load_table_rows(con, path, display, site.time_zone)
+        else:
+            _load_log_lines(con, path, display)
+    # Split and check every non-blank line. Trailing empty data fields are dropped from the
+    # canonical text so the log form and the table form of one event hash alike.
+    event_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="site_code || '|' || canonical")
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE ql_checked AS
+        WITH split AS (
+          SELECT file, line, text, string_split(rtrim(text, chr(13)), '|') AS p
+          FROM ql_lines WHERE text IS NOT NULL AND trim(text) <> ''
+        ), typed AS (
+          SELECT file, line, text, p, len(p) AS n,
+                 TRY_CAST(trim(p[1]) AS DOUBLE) AS time_s,
+                 trim(p[2]) AS callid, trim(p[3]) AS queue, trim(p[4]) AS agent,
+                 upper(trim(p[5])) AS event,
+                 coalesce(p[6], '') AS data1, coalesce(p[7], '') AS data2, coalesce(p[8], '') AS data3,
+                 coalesce(p[9], '') AS data4, coalesce(array_to_string(p[10:], '|'), '') AS data5
+          FROM split
+        )
+        SELECT *,
+          CASE
+            WHEN n < 5 THEN 'line'
+            WHEN time_s IS NULL THEN 'time'
+            WHEN time_s < {_MIN_EPOCH} OR time_s >= {_MAX_EPOCH} THEN 'time'
+            WHEN event = '' OR NOT regexp_full_match(event, '[A-Z_0-9]+') THEN 'event'
+            WHEN callid = '' THEN 'callid'
+            WHEN text LIKE '%' || chr(65533) || '%' THEN 'line'
+          END AS bad_field,
+          rtrim(CAST(time_s AS VARCHAR) || '|' || callid || '|' || queue || '|' || agent || '|' || event
+                || '|' || data1 || '|' || data2 || '|' || data3 || '|' || data4 || '|' || data5, '|')
+            AS canonical,
+          ? AS site_code
+        FROM typed""",
+        [site.code],
+    )
+    report = ReadReport()
+    report.lines = con.execute("SELECT count(*) FROM ql_checked").fetchone()[0]  # type: ignore[index]
+    reasons = {
+        "line": "not a queue_log line: expected time|callid|queue|agent|EVENT[|data…]",
+        "time": "time is not a Unix time between 2000 and 2100 (seconds)",
+        "event": "event name is missing or not an EVENT word",
+        "callid": "callid is empty",
+    }
+    for file, line, bad, text in con.execute(
+        "SELECT file, line, bad_field, text FROM ql_checked WHERE bad_field IS NOT NULL ORDER BY file, line"
+    ).fetchall():
+        reason = reasons[bad]
+        if bad == "line" and "\ufffd" in text:
+            reason = "line is not valid UTF-8 text"
+        report.rejections.append(Rejection.of(file, line, bad, reason, text))
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE ql_new AS
+        SELECT DISTINCT ON (event_id) {event_id} AS event_id, site_code AS site, time_s, callid, queue,
+               agent, event, data1, data2, data3, data4, data5
+        FROM ql_checked WHERE bad_field IS NULL"""
+    )
+    valid = report.lines - len(report.rejections)
+    distinct = con.execute("SELECT count(*) FROM ql_new").fetchone()[0]  # type: ignore[index]
+    report.duplicates = valid - distinct
+    for event, count in con.execute(
+        "SELECT event, count(*) FROM ql_new GROUP BY event ORDER BY event"
+    ).fetchall():
+        if event not in KNOWN_EVENTS:
+            report.unknown_events[event] = count
+    return report
+
+
+# --- legs --------------------------------------------------------------------------------
+
+
+def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -> pa.Table:
+    """Contacts (legs) of every call in the relation ``events`` (EVENT_COLUMNS), as Arrow."""
+    queues = sorted(set(site.wrapup_s) | set(site.channels))
+    wrap_cases = " ".join(
+        f"WHEN {_quote(q)} THEN {float(wrap)!r}" for q in queues if (wrap := site.wrapup_for(q)) is not None
+    )
+    wrap_sql = (
+        f"{float(site.wrapup_override_s)!r}"
+        if site.wrapup_override_s is not None
+        else (f"CASE queue {wrap_cases} ELSE NULL END" if wrap_cases else "NULL")
+    )
+    channel_cases = " ".join(f"WHEN {_quote(q)} THEN {_quote(c)}" for q, c in site.channels.items())
+    channel_sql = f"CASE queue {channel_cases} ELSE 'voice' END" if channel_cases else "'voice'"
+    openers = ", ".join(_quote(e) for e in LEG_OPENERS)
+    terminals = ", ".join(_quote(e) for e in TERMINAL)
+    outcome_cases = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in TERMINAL.items())
+    opener_outcome = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in LEG_OPENERS.items() if o)
+    contact_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
+    previous_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="previous_key")
+    calls = ", ".join(_quote(e) for e in CALL_EVENTS)
+    result = con.sql(
+        f"""
+        WITH ev AS (
+          SELECT *, {_RANK_SQL} AS rank FROM {events} WHERE event IN ({calls})
+        ), numbered AS (
+          -- leg number within (callid, queue): openers seen so far, in content order
+          SELECT *, sum(CASE WHEN event IN ({openers}) THEN 1 ELSE 0 END)
+                      OVER (PARTITION BY callid, queue ORDER BY time_s, rank, event_id
+                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS leg_no
+          FROM ev
+        ), legs AS (
+          SELECT callid, queue, leg_no,
+            min(time_s) FILTER (WHERE event IN ({openers})) AS opened_s,
+            arg_min(event, time_s) FILTER (WHERE event IN ({openers})) AS opener,
+            arg_min(data2, time_s) FILTER (WHERE event = 'ENTERQUEUE') AS callerid,
+            min(time_s) FILTER (WHERE event = 'CONNECT') AS connect_s,
+            arg_min(agent, time_s) FILTER (WHERE event = 'CONNECT') AS connect_agent,
+            arg_min(TRY_CAST(data1 AS DOUBLE), time_s) FILTER (WHERE event = 'CONNECT') AS connect_wait,
+            arg_min(event, (time_s, rank, event_id)) FILTER (WHERE event IN ({terminals})) AS terminal,
+            min(time_s) FILTER (WHERE event IN ({terminals})) AS end_s,
+            arg_min(agent, (time_s, rank, event_id)) FILTER (WHERE event IN ({terminals})) AS end_agent,
+            arg_min(CASE
+              WHEN event IN ('COMPLETEAGENT','COMPLETECALLER') THEN TRY_CAST(data1 AS DOUBLE)
+              WHEN event IN ('TRANSFER','BLINDTRANSFER') THEN TRY_CAST(data3 AS DOUBLE)
+              WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data4 AS DOUBLE)
+              WHEN event IN ('ABANDON','EXITWITHTIMEOUT','EXITEMPTY') THEN TRY_CAST(data3 AS DOUBLE)
+              WHEN event = 'EXITWITHKEY' THEN TRY_CAST(data4 AS DOUBLE) END,
+              (time_s, rank, event_id)) FILTER (WHERE event IN ({terminals})) AS end_wait,
+            arg_min(CASE
+              WHEN event IN ('COMPLETEAGENT','COMPLETECALLER') THEN TRY_CAST(data2 AS DOUBLE)
+              WHEN event IN ('TRANSFER','BLINDTRANSFER') THEN TRY_CAST(data4 AS DOUBLE)
+              WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data5 AS DOUBLE) END,
+              (time_s, rank, event_id)) FILTER (WHERE event IN ({terminals})) AS calltime,
+            count(*) FILTER (WHERE event IN ('RINGNOANSWER','RINGCANCELED','CONNECT')) AS rings
+          FROM numbered GROUP BY callid, queue, leg_no
+        ), timed AS (
+          SELECT *,
+            coalesce(connect_wait, end_wait) AS reported_wait,
+            -- a leg whose opener is not in the data starts reported-wait seconds before
+            -- its first known moment (Asterisk's whole-second arithmetic)
+            coalesce(opened_s, floor(coalesce(connect_s, end_s) - coalesce(connect_wait, end_wait, 0)))
+              AS arrived_s
+          FROM legs WHERE opened_s IS NOT NULL OR connect_s IS NOT NULL OR end_s IS NOT NULL
+        ), counted AS (
+          -- a call re-entering the same queue within one second still gets distinct legs
+          SELECT *, row_number() OVER (PARTITION BY callid, queue, floor(arrived_s) ORDER BY leg_no)
+                      AS same_second
+          FROM timed
+        ), keyed AS (
+          SELECT *,
+            ? || '|' || callid || '|' || queue || '|' || CAST(CAST(floor(arrived_s) AS BIGINT) AS VARCHAR)
+              || CASE WHEN same_second > 1 THEN '|' || CAST(same_second AS VARCHAR) ELSE '' END
+              AS source_key,
+            CASE
+              WHEN terminal IS NOT NULL THEN CASE terminal {outcome_cases} END
+              WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE' THEN CASE opener {opener_outcome} END
+              WHEN connect_s IS NOT NULL THEN 'answered'
+              ELSE 'incomplete' END AS outcome
+          FROM counted
+        ), linked AS (
+          SELECT *, lag(source_key) OVER (PARTITION BY callid ORDER BY arrived_s, source_key) AS previous_key
+          FROM keyed
+        )
+        SELECT
+          {contact_id} AS contact_id, '{SOURCE}' AS source, source_key, ? AS site, queue,
+          {channel_sql} AS channel, 'inbound' AS direction,
+          nullif(nullif(nullif(trim(callerid), ''), 'unknown'), 'anonymous') AS customer_key,
+          CAST(round(arrived_s * 1e6) AS BIGINT) AS arrived_us,
+          CASE WHEN outcome IN ('answered','transferred') THEN
+               CAST(round(coalesce(connect_s, arrived_s + reported_wait) * 1e6) AS BIGINT) END AS answered_us,
+          CASE WHEN end_s IS NOT NULL THEN CAST(round(end_s * 1e6) AS BIGINT)
+               WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE' THEN CAST(round(arrived_s * 1e6) AS BIGINT)
+               END AS ended_us,
+          CASE WHEN outcome = 'incomplete' THEN NULL
+               WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE' AND terminal IS NULL THEN 0.0
+               ELSE greatest(coalesce(reported_wait,
+                    coalesce(connect_s, end_s) - arrived_s), 0.0) END AS wait_s,
+          CASE WHEN outcome IN ('answered','transferred') THEN calltime END AS talk_s,
+          CAST(NULL AS DOUBLE) AS hold_s,
+          CASE WHEN outcome IN ('answered','transferred') THEN {wrap_sql} END AS wrapup_s,
+          outcome,
+          CASE WHEN outcome IN ('answered','transferred') THEN coalesce(connect_agent, end_agent) END
+            AS agent,
+          CAST(NULL AS VARCHAR) AS disposition,
+          CAST(rings AS INTEGER) AS ring_attempts,
+          CASE WHEN previous_key IS NOT NULL THEN {previous_id} END AS previous_contact_id
+        FROM linked
+        ORDER BY arrived_s, source_key
+        """,
+        params=[site.code, site.code],
+    ).to_arrow_table()
+    return _to_contacts(result, site)
+
+
+def _quote(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _to_contacts(raw: pa.Table, site: SiteContext) -> pa.Table:
+    """Epoch microseconds to naive-UTC instants, plus the site's local clock."""
+    zone = ZoneInfo(site.time_zone)
+
+    def naive_utc(name: str) -> pa.Array:
+        return raw.column(name).cast(pa.timestamp("us"))
+
+    arrived = naive_utc("arrived_us")
+    # The local clock and its offset, per distinct UTC hour (offsets change on the hour or
+    # half hour, so a cache keyed on the minute is exact and keeps this off the hot path).
+    offsets: dict[datetime, int] = {}
+    offset_values: list[int] = []
+    for moment in arrived.to_pylist():
+        minute = moment.replace(second=0, microsecond=0)
+        offset = offsets.get(minute)
+        if offset is None:
+            delta = minute.replace(tzinfo=UTC).astimezone(zone).utcoffset() or timedelta(0)
+            offset = offsets[minute] = int(delta.total_seconds())
+        offset_values.append(offset)
+    offset_array = pa.array(offset_values, pa.int32())
+    local = pa.array(
+        [m + timedelta(seconds=o) for m, o in zip(arrived.to_pylist(), offset_values, strict=True)],
+        pa.timestamp("us"),
+    )
+    columns: dict[str, Any] = {
+        "contact_id": raw.column("contact_id"),
+        "source": raw.column("source"),
+        "source_key": raw.column("source_key"),
+        "site": raw.column("site"),
+        "queue": raw.column("queue"),
+        "channel": raw.column("channel"),
+        "direction": raw.column("direction"),
+        "customer_key": raw.column("customer_key"),
+        "arrived_at": arrived,
+        "arrived_local": local,
+        "utc_offset_s": offset_array,
+        "answered_at": naive_utc("answered_us"),
+        "ended_at": naive_utc("ended_us"),
+        "wait_s": raw.column("wait_s"),
+        "talk_s": raw.column("talk_s"),
+        "hold_s": raw.column("hold_s"),
+        "wrapup_s": raw.column("wrapup_s").cast(pa.float64()),
+        "outcome": raw.column("outcome"),
+        "agent": raw.column("agent"),
+        "disposition": raw.column("disposition"),
+        "ring_attempts": raw.column("ring_attempts"),
+        "previous_contact_id": raw.column("previous_contact_id"),
+    }
+    n = raw.num_rows
+    return pa.table(
+        {
+            name: columns.get(name, pa.nulls(n, CONTACT_SCHEMA.field(name).type))
+            for name in CONTACT_SCHEMA.names
+        },
+        schema=CONTACT_SCHEMA,
+    )
+
+
+# --- agent states ------------------------------------------------------------------------
+
+_SESSION_ON = {"AGENTLOGIN", "AGENTCALLBACKLOGIN"}
+_SESSION_OFF = {"AGENTLOGOFF", "AGENTCALLBACKLOGOFF"}
+
+
+#: (queues the agent is a member of, agent session open, paused, pause reason)
+AgentState = tuple[frozenset[str], bool, bool, str | None]
+LOGGED_OUT: AgentState = (frozenset(), False, False, None)
+
+
+def fold_agent_state(state: AgentState, event: str, queue: str, data1: str) -> AgentState:
+    """The agent's state after one session or pause event. Pure."""
+    members, session, paused, reason = state
+    if event == "ADDMEMBER":
+        members = members | {queue}
+    elif event == "REMOVEMEMBER":
+        members = members - {queue}
+    elif event in _SESSION_ON:
+        session = True
+    elif event in _SESSION_OFF:
+        session, members = False, frozenset()
+    elif event in ("PAUSE", "PAUSEALL"):
+        paused, reason = True, _pause_reason(data1) or reason
+    elif event in ("UNPAUSE", "UNPAUSEALL"):
+        paused, reason = False, None
+    elif event == "PAUSEREASON":
+        reason = _pause_reason(data1) or reason
+    if not members and not session:
+        # Logging off ends a pause: the next session starts ready unless it pauses again.
+        paused, reason = False, None
+    return members, session, paused, reason
+
+
+def agent_timeline(
+    events: list[tuple[float, str, str, str, str, str]],
+    contacts: list[tuple[float, float | None, float | None]],
+    initial: AgentState = LOGGED_OUT,
+    start_s: float | None = None,
+) -> list[tuple[float, float, str, str | None]]:
+    """One agent's states as (start_s, end_s, state, reason), contiguous, no overlap.
+
+    ``events``: (time_s, event, queue, data1, data2, callid) of the agent's session and
+    pause events, in time order. ``contacts``: (answered_s, ended_s, wrapup_s) of the legs
+    the agent handled. Priority where they meet: on_contact > wrap_up > not_ready >
+    available; outside a known session the agent is logged out (no row), except while on
+    a contact or in wrap-up, which the log proves. Pure."""
+    state = initial
+    # Session and pause state as a step function over time: (time, logged in, paused, reason).
+    steps: list[tuple[float, bool, bool, str | None]] = []
+    if start_s is not None:
+        steps.append((start_s, bool(state[0]) or state[1], state[2], state[3]))
+    for time_s, event, queue, data1, _data2, _callid in events:
+        state = fold_agent_state(state, event, queue, data1)
+        steps.append((time_s, bool(state[0]) or state[1], state[2], state[3]))
+    # Busy periods from contacts: on_contact, then wrap_up until the wrap-up time is over
+    # or the agent's next contact begins. Chat sessions may overlap: counters, not a flag.
+    changes: list[tuple[float, int, int]] = []  # (time, Δ on_contact, Δ wrap_up)
+    ordered = sorted((a, e, w) for a, e, w in contacts if a is not None and e is not None and e >= a)
+    for index, (answered, ended, wrap) in enumerate(ordered):
+        changes += [(answered, 1, 0), (ended, -1, 0)]
+        if wrap:
+            next_start = ordered[index + 1][0] if index + 1 < len(ordered) else float("inf")
+            wrap_end = min(ended + wrap, next_start)
+            if wrap_end > ended:
+                changes += [(ended, 0, 1), (wrap_end, 0, -1)]
+    changes.sort()
+    points = sorted({c[0] for c in changes} | {s[0] for s in steps})
+    result: list[tuple[float, float, str, str | None]] = []
+    step_index = change_index = 0
+    on_contact = wrap_up = 0
+    current_step: tuple[float, bool, bool, str | None] | None = None
+    for left, right in itertools.pairwise(points):
+        while step_index < len(steps) and steps[step_index][0] <= left:
+            current_step = steps[step_index]
+            step_index += 1
+        while change_index < len(changes) and changes[change_index][0] <= left:
+            on_contact += changes[change_index][1]
+            wrap_up += changes[change_index][2]
+            change_index += 1
+        item: tuple[str, str | None] | None
+        if on_contact > 0:
+            item = ("on_contact", None)
+        elif wrap_up > 0:
+            item = ("wrap_up", None)
+        elif current_step is not None and current_step[1]:
+            _, _, paused, reason = current_step
+            item = ("not_ready", reason or "unspecified") if paused else ("available", None)
+        else:
+            item = None
+        if item is None:
+            continue
+        if result and result[-1][1] == left and result[-1][2:] == item:
+            result[-1] = (result[-1][0], right, *item)
+        else:
+            result.append((left, right, *item))
+    return result
+
+
+def _pause_reason(data: str) -> str | None:
+    text = data.strip().lower()
+    return text or None
+
+
+def split_at_local_midnight(
+    start: datetime, end: datetime, zone: ZoneInfo
+) -> list[tuple[datetime, datetime]]:
+    """[start, end) in naive UTC cut at each site-local midnight inside it."""
+    pieces: list[tuple[datetime, datetime]] = []
+    cursor = start
+    while cursor < end:
+        local = cursor.replace(tzinfo=UTC).astimezone(zone)
+        next_midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
+        boundary = datetime.combine(next_midnight.date(), datetime.min.time(), tzinfo=zone)
+        boundary_utc = boundary.astimezone(UTC).replace(tzinfo=None)
+        piece_end = min(end, boundary_utc)
+        pieces.append((cursor, piece_end))
+        cursor = piece_end
+    return pieces
+
+
+def states_table(
+    site: SiteContext, agent: str, timeline: list[tuple[float, float, str, str | None]]
+) -> list[dict[str, Any]]:
+    """Agent-state rows (AGENT_STATE_SCHEMA) from one agent's timeline, cut at local midnight."""
+    zone = ZoneInfo(site.time_zone)
+    rows: list[dict[str, Any]] = []
+    for start_s, end_s, state, reason in timeline:
+        start = datetime.fromtimestamp(start_s, UTC).replace(tzinfo=None)
+        end = datetime.fromtimestamp(end_s, UTC).replace(tzinfo=None)
+        for piece_start, piece_end in split_at_local_midnight(start, end, zone):
+            key = f"{site.code}|{agent}|{piece_start.isoformat()}"
+            aware = piece_start.replace(tzinfo=UTC).astimezone(zone)
+            offset = int((aware.utcoffset() or timedelta(0)).total_seconds())
+            rows.append(
+                {
+                    "state_id": stable_id(SOURCE, key),
+                    "source": SOURCE,
+                    "source_key": key,
+                    "site": site.code,
+                    "agent": agent,
+                    "state": state,
+                    "reason": reason,
+                    "started_at": piece_start,
+                    "ended_at": piece_end,
+                    "started_local": aware.replace(tzinfo=None),
+                    "utc_offset_s": offset,
+                    "duration_s": (piece_end - piece_start).total_seconds(),
+                }
+            )
+    return rows
+
+
+def empty_states() -> pa.Table:
+    return AGENT_STATE_SCHEMA.empty_table()
+
+
+def write_rejections_csv(rejections: list[Rejection]) -> bytes:
+    """The rejection report as CSV bytes (file, line, field, reason, raw)."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(["file", "line", "field", "reason", "raw"])
+    for r in rejections:
+        writer.writerow([r.file, r.line, r.field or "", r.reason, r.raw])
+    return buffer.getvalue().encode()
