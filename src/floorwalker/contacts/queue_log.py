@@ -15,7 +15,8 @@ How the log is read (Asterisk app_queue, queue_log reference):
 * CONNECT (holdtime|bridged channel|ringtime) answers it; COMPLETEAGENT / COMPLETECALLER
   (holdtime|calltime|origposition) end it as answered; TRANSFER / BLINDTRANSFER
   (extension|context|holdtime|calltime|origposition) and ATTENDEDTRANSFER
-  (method|…|holdtime|calltime|origposition) end it as transferred.
+  (BRIDGE|bridge id or APP|app, then holdtime|calltime|origposition; LINK|channel|channel,
+  then the same) end it as transferred.
 * ABANDON (position|origposition|waittime) → abandoned; EXITWITHTIMEOUT (same) → timeout;
   EXITEMPTY (same) → no_agents; EXITWITHKEY (key|position|origposition|waittime) → exit_key.
 * RINGNOANSWER (ringtime in milliseconds) and RINGCANCELED count ring attempts.
@@ -329,14 +330,17 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
             arg_min(CASE
               WHEN event IN ('COMPLETEAGENT','COMPLETECALLER') THEN TRY_CAST(data1 AS DOUBLE)
               WHEN event IN ('TRANSFER','BLINDTRANSFER') THEN TRY_CAST(data3 AS DOUBLE)
-              WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data4 AS DOUBLE)
+              WHEN event = 'ATTENDEDTRANSFER' AND data1 = 'LINK' THEN TRY_CAST(data4 AS DOUBLE)
+              WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data3 AS DOUBLE)
               WHEN event IN ('ABANDON','EXITWITHTIMEOUT','EXITEMPTY') THEN TRY_CAST(data3 AS DOUBLE)
               WHEN event = 'EXITWITHKEY' THEN TRY_CAST(data4 AS DOUBLE) END,
               (time_s, rank, event_id)) FILTER (WHERE event IN ({terminals})) AS end_wait,
             arg_min(CASE
               WHEN event IN ('COMPLETEAGENT','COMPLETECALLER') THEN TRY_CAST(data2 AS DOUBLE)
               WHEN event IN ('TRANSFER','BLINDTRANSFER') THEN TRY_CAST(data4 AS DOUBLE)
-              WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data5 AS DOUBLE) END,
+              WHEN event = 'ATTENDEDTRANSFER' AND data1 = 'LINK'
+                THEN TRY_CAST(split_part(data5, '|', 1) AS DOUBLE)
+              WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data4 AS DOUBLE) END,
               (time_s, rank, event_id)) FILTER (WHERE event IN ({terminals})) AS calltime,
             count(*) FILTER (WHERE event IN ('RINGNOANSWER','RINGCANCELED','CONNECT')) AS rings
           FROM numbered GROUP BY callid, queue, leg_no

@@ -1,0 +1,481 @@
+"""Asterisk queue_log: every event, every quirk, on the parser and through real imports."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from collections import Counter
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from sqlalchemy import select
+
+from floorwalker.auth.permissions import SYSTEM
+from floorwalker.contacts import imports
+from floorwalker.contacts import queue_log as ql
+from floorwalker.contacts.ingest import SiteContext
+from floorwalker.contacts.keys import stable_id
+from floorwalker.contacts.models import agent_states, contacts, queue_log_events
+from floorwalker.contacts.models import imports as imports_table
+from tests import factories as f
+
+SITE = SiteContext(code="PBX", time_zone="Europe/London", wrapup_s={"sales": 20.0})
+
+# The example of the Asterisk queue_log reference, in the order Asterisk writes it.
+DOC_CALL = """\
+1366720340|1366720340.303267|MYQUEUE|NONE|ENTERQUEUE||1000|1
+1366720342|1366720340.303267|MYQUEUE|SIP/1001|CONNECT|2|1366720342.303268|1
+1366720345|1366720340.303267|MYQUEUE|SIP/1001|COMPLETECALLER|2|3|1
+"""
+
+
+def parse(
+    tmp_path: Path, text: str, site: SiteContext = SITE, name: str = "queue_log"
+) -> tuple[ql.ReadReport, list[dict]]:
+    path = tmp_path / name
+    path.write_text(text)
+    con = duckdb.connect()
+    report = ql.read_files(con, [(path, name)], site)
+    legs = ql.build_legs(con, "ql_new", site).to_pylist()
+    return report, legs
+
+
+def one(legs: list[dict], **match: object) -> dict:
+    found = [leg for leg in legs if all(leg[k] == v for k, v in match.items())]
+    assert len(found) == 1, (match, legs)
+    return found[0]
+
+
+def test_the_documented_call(tmp_path) -> None:
+    report, legs = parse(tmp_path, DOC_CALL)
+    assert (report.lines, report.rejections, report.duplicates) == (3, [], 0)
+    (leg,) = legs
+    assert leg["outcome"] == "answered"
+    assert (leg["wait_s"], leg["talk_s"], leg["hold_s"]) == (2.0, 3.0, None)
+    assert leg["agent"] == "SIP/1001" and leg["customer_key"] == "1000"
+    assert leg["ring_attempts"] == 1 and leg["wrapup_s"] is None  # MYQUEUE has no wrap-up setting
+    assert leg["contact_id"] == stable_id("asterisk", "PBX|1366720340.303267|MYQUEUE|1366720340")
+    assert leg["arrived_at"].isoformat() == "2013-04-23T12:32:20"
+    assert (leg["arrived_local"].hour, leg["utc_offset_s"]) == (13, 3600)  # BST
+
+
+@pytest.mark.parametrize(
+    ("lines", "outcome", "wait_s"),
+    [
+        ("100|c|sales|NONE|ENTERQUEUE||555\n130|c|sales|NONE|ABANDON|1|1|30", "abandoned", 30.0),
+        ("100|c|sales|NONE|ENTERQUEUE||555\n400|c|sales|NONE|EXITWITHTIMEOUT|2|3|300", "timeout", 300.0),
+        ("100|c|sales|NONE|ENTERQUEUE||555\n105|c|sales|NONE|EXITEMPTY|1|1|5", "no_agents", 5.0),
+        ("100|c|sales|NONE|ENTERQUEUE||555\n112|c|sales|NONE|EXITWITHKEY|5|1|1|12", "exit_key", 12.0),
+        ("100|c|sales|NONE|JOINEMPTY|", "no_agents", 0.0),
+        ("100|c|sales|NONE|FULL|", "queue_full", 0.0),
+    ],
+)
+def test_unanswered_exits(tmp_path, lines: str, outcome: str, wait_s: float) -> None:
+    text = "\n".join(f"1700000{line}" for line in lines.splitlines()) + "\n"
+    _, legs = parse(tmp_path, text)
+    (leg,) = legs
+    assert (leg["outcome"], leg["wait_s"]) == (outcome, wait_s)
+    assert leg["agent"] is None and leg["talk_s"] is None and leg["answered_at"] is None
+
+
+@pytest.mark.parametrize(
+    ("end", "talk"),
+    [
+        ("1700000200|c|sales|SIP/7|COMPLETEAGENT|10|180|1", 180.0),
+        ("1700000200|c|sales|SIP/7|TRANSFER|2000|from-internal|10|180|1", 180.0),
+        ("1700000200|c|sales|SIP/7|BLINDTRANSFER|2000|from-internal|10|180|1", 180.0),
+        ("1700000200|c|sales|SIP/7|ATTENDEDTRANSFER|BRIDGE|1700000199.9|10|180|1", 180.0),
+        ("1700000200|c|sales|SIP/7|ATTENDEDTRANSFER|APP|Dial|10|180|1", 180.0),
+        ("1700000200|c|sales|SIP/7|ATTENDEDTRANSFER|LINK|SIP/7-01|SIP/9-02|10|180|1", 180.0),
+    ],
+)
+def test_answered_and_transferred(tmp_path, end: str, talk: float) -> None:
+    text = (
+        "1700000000|c|sales|NONE|ENTERQUEUE||555\n"
+        "1700000004|c|sales|SIP/6|RINGNOANSWER|4000\n"
+        "1700000006|c|sales|SIP/8|RINGCANCELED|1500\n"
+        "1700000010|c|sales|SIP/7|CONNECT|10|1700000010.5|3\n" + end + "\n"
+    )
+    _, legs = parse(tmp_path, text)
+    (leg,) = legs
+    assert leg["outcome"] == ("transferred" if "TRANSFER" in end else "answered")
+    assert (leg["wait_s"], leg["talk_s"], leg["agent"], leg["ring_attempts"]) == (10.0, talk, "SIP/7", 3)
+    assert leg["wrapup_s"] == 20.0  # the sales queue's configured wrap-up: queue_log records none
+
+
+def test_a_call_through_two_queues_is_two_linked_legs(tmp_path) -> None:
+    _, legs = parse(
+        tmp_path,
+        "1700000000|c|sales|NONE|ENTERQUEUE||555\n"
+        "1700000030|c|sales|NONE|EXITWITHTIMEOUT|1|1|30\n"
+        "1700000030|c|overflow|NONE|ENTERQUEUE||555\n"
+        "1700000040|c|overflow|SIP/9|CONNECT|10|x|1\n"
+        "1700000100|c|overflow|SIP/9|COMPLETECALLER|10|60|1\n",
+    )
+    first, second = one(legs, queue="sales"), one(legs, queue="overflow")
+    assert first["outcome"] == "timeout" and second["outcome"] == "answered"
+    assert first["previous_contact_id"] is None
+    assert second["previous_contact_id"] == first["contact_id"]
+
+
+def test_a_call_back_into_the_same_queue_is_a_new_leg(tmp_path) -> None:
+    _, legs = parse(
+        tmp_path,
+        "1700000000|c|sales|NONE|ENTERQUEUE||555\n"
+        "1700000010|c|sales|SIP/1|CONNECT|10|x|1\n"
+        "1700000050|c|sales|SIP/1|TRANSFER|sales|ctx|10|40|1\n"
+        "1700000051|c|sales|NONE|ENTERQUEUE||555\n"
+        "1700000061|c|sales|NONE|ABANDON|1|1|10\n",
+    )
+    assert sorted(leg["outcome"] for leg in legs) == ["abandoned", "transferred"]
+
+
+def test_enterqueue_without_an_end_is_incomplete_never_abandoned(tmp_path) -> None:
+    _, legs = parse(tmp_path, "1700000000|c|sales|NONE|ENTERQUEUE||555\n")
+    (leg,) = legs
+    assert leg["outcome"] == "incomplete"
+    assert leg["wait_s"] is None and leg["ended_at"] is None
+
+
+def test_connected_without_complete_stays_answered_with_unknown_talk(tmp_path) -> None:
+    _, legs = parse(
+        tmp_path, "1700000000|c|sales|NONE|ENTERQUEUE||555\n1700000010|c|sales|SIP/1|CONNECT|10|x|1\n"
+    )
+    (leg,) = legs
+    assert (leg["outcome"], leg["wait_s"], leg["talk_s"], leg["ended_at"]) == ("answered", 10.0, None, None)
+
+
+def test_a_call_whose_start_is_in_an_earlier_file_gets_the_same_key(tmp_path) -> None:
+    full = (
+        "1700000000|c|sales|NONE|ENTERQUEUE||555\n"
+        "1700000012|c|sales|SIP/1|CONNECT|12|x|1\n"
+        "1700000100|c|sales|SIP/1|COMPLETEAGENT|12|88|1\n"
+    )
+    _, whole = parse(tmp_path, full, name="whole")
+    _, tail = parse(tmp_path, "".join(full.splitlines(keepends=True)[1:]), name="tail")
+    assert tail[0]["contact_id"] == whole[0]["contact_id"]
+    assert (tail[0]["wait_s"], tail[0]["talk_s"], tail[0]["arrived_at"]) == (
+        12.0,
+        88.0,
+        whole[0]["arrived_at"],
+    )
+
+
+def test_table_form_and_log_form_give_the_same_events_and_legs(tmp_path) -> None:
+    table = (
+        "time,callid,queuename,agent,event,data1,data2,data3,data4,data5\n"
+        "1366720340,1366720340.303267,MYQUEUE,NONE,ENTERQUEUE,,1000,1,,\n"
+        "2013-04-23 13:32:22,1366720340.303267,MYQUEUE,SIP/1001,CONNECT,2,1366720342.303268,1,,\n"
+        "1366720345,1366720340.303267,MYQUEUE,SIP/1001,COMPLETECALLER,2,3,1,,\n"
+    )
+    report, legs = parse(tmp_path, table, name="queue_log.csv")  # the DATETIME is London time (BST)
+    assert report.rejections == []
+    _, from_log = parse(tmp_path, DOC_CALL)
+    assert legs == from_log
+
+
+def test_garbage_and_truncated_lines_are_rejected_with_line_and_field(tmp_path) -> None:
+    text = (
+        DOC_CALL
+        + "this is not a queue_log line\n"
+        + "\n"
+        + "1366720399|x\n"
+        + "abc|c|q|NONE|ENTERQUEUE||1\n"
+        + "1366720399999|c|q|NONE|ENTERQUEUE||1\n"
+        + "1366720399||q|NONE|ENTERQUEUE||1\n"
+        + "1366720399|c|q|NONE||x\n"
+        + "1366720399|c|q|NONE|ENTER QUEUE|x\n"
+        + "1366720400|c2|q|NONE|ENTERQ"  # truncated last line, no newline
+    )
+    report, legs = parse(tmp_path, text)
+    got = [(r.line, r.field) for r in report.rejections]
+    assert got == [
+        (4, "line"),
+        (6, "line"),
+        (7, "time"),
+        (8, "time"),
+        (9, "callid"),
+        (10, "event"),
+        (11, "event"),
+    ]
+    assert all(r.file == "queue_log" and r.reason for r in report.rejections)
+    assert report.lines == 11  # the blank line is not a line of data
+    assert report.unknown_events == Counter({"ENTERQ": 1})
+    assert len(legs) == 1
+
+
+def test_invalid_utf8_is_rejected_not_fatal(tmp_path) -> None:
+    path = tmp_path / "queue_log"
+    path.write_bytes(DOC_CALL.encode() + b"1366720399|c|q|\xff\xfe|ENTERQUEUE||1\n")
+    con = duckdb.connect()
+    report = ql.read_files(con, [(path, "queue_log")], SITE)
+    assert [(r.line, r.reason) for r in report.rejections] == [(4, "line is not valid UTF-8 text")]
+
+
+def test_unknown_events_are_counted_and_system_events_known(tmp_path) -> None:
+    report, _ = parse(
+        tmp_path,
+        "1700000000|NONE|NONE|NONE|QUEUESTART|\n1700000001|NONE|NONE|NONE|CONFIGRELOAD|\n"
+        "1700000002|c|sales|NONE|SOMETHINGNEW|1\n1700000003|c|sales|NONE|SOMETHINGNEW|2\n",
+    )
+    assert report.unknown_events == Counter({"SOMETHINGNEW": 2})
+
+
+def test_duplicate_lines_count_once(tmp_path) -> None:
+    report, legs = parse(tmp_path, DOC_CALL + DOC_CALL)
+    assert (report.lines, report.duplicates, len(legs)) == (6, 3, 1)
+
+
+# --- agent states (pure) ----------------------------------------------------------------
+
+
+def test_agent_timeline_sessions_pauses_and_contacts() -> None:
+    events = [
+        (1000.0, "ADDMEMBER", "sales", "", "", "NONE"),
+        (1100.0, "PAUSE", "sales", "Lunch", "", "NONE"),
+        (1700.0, "UNPAUSE", "sales", "", "", "NONE"),
+        (1800.0, "PAUSEALL", "NONE", "", "", "NONE"),
+        (1801.0, "PAUSEREASON", "NONE", "training", "", "NONE"),
+        (1900.0, "UNPAUSEALL", "NONE", "", "", "NONE"),
+        (3000.0, "REMOVEMEMBER", "sales", "", "", "NONE"),
+    ]
+    contacts_ = [(2000.0, 2100.0, 30.0), (2110.0, 2200.0, 30.0), (3500.0, 3600.0, None)]
+    timeline = ql.agent_timeline(events, contacts_)
+    assert timeline == [
+        (1000.0, 1100.0, "available", None),
+        (1100.0, 1700.0, "not_ready", "lunch"),
+        (1700.0, 1800.0, "available", None),
+        (1800.0, 1801.0, "not_ready", "unspecified"),
+        (1801.0, 1900.0, "not_ready", "training"),
+        (1900.0, 2000.0, "available", None),
+        (2000.0, 2100.0, "on_contact", None),
+        (2100.0, 2110.0, "wrap_up", None),  # cut short by the next contact
+        (2110.0, 2200.0, "on_contact", None),
+        (2200.0, 2230.0, "wrap_up", None),
+        (2230.0, 3000.0, "available", None),
+        (3500.0, 3600.0, "on_contact", None),  # after log-off: the log proves the contact
+    ]
+    for (_, end, *_), (start, *_) in itertools.pairwise(timeline):
+        assert end <= start
+
+
+def test_agent_timeline_overlapping_chats_are_one_on_contact_stretch() -> None:
+    timeline = ql.agent_timeline(
+        [(0.0, "AGENTLOGIN", "NONE", "", "", "x")], [(10.0, 50.0, None), (20.0, 80.0, None)]
+    )
+    assert timeline == [(0.0, 10.0, "available", None), (10.0, 80.0, "on_contact", None)]
+
+
+def test_states_are_cut_at_local_midnight() -> None:
+    # 22:00 to 02:00 London time in January (UTC+0): two rows, cut at midnight.
+    rows = ql.states_table(SITE, "SIP/1", [(1767304800.0, 1767319200.0, "available", None)])
+    assert [(r["started_at"].hour, r["ended_at"].hour) for r in rows] == [(22, 0), (0, 2)]
+    assert sum(r["duration_s"] for r in rows) == 4 * 3600
+
+
+# --- property tests -----------------------------------------------------------------------
+
+_EXITS = [
+    "ABANDON",
+    "EXITWITHTIMEOUT",
+    "EXITEMPTY",
+    "EXITWITHKEY",
+    "COMPLETEAGENT",
+    "COMPLETECALLER",
+    "TRANSFER",
+    "NONE",
+]
+
+
+@st.composite
+def call_logs(draw: st.DrawFn) -> list[str]:
+    """Random valid calls: each enters 1–3 queues in turn and ends one of every way."""
+    lines: list[str] = []
+    for n in range(draw(st.integers(1, 12))):
+        t = 1_700_000_000 + n * 1000
+        callid = f"{t}.{n}"
+        for _hop in range(draw(st.integers(1, 3))):
+            queue = draw(st.sampled_from(["sales", "support", "billing"]))
+            wait = draw(st.integers(0, 120))
+            lines.append(f"{t}|{callid}|{queue}|NONE|ENTERQUEUE||0{n}")
+            end = draw(st.sampled_from(_EXITS))
+            if end.startswith(("COMPLETE", "TRANSFER")):
+                talk = draw(st.integers(1, 600))
+                lines.append(f"{t + wait}|{callid}|{queue}|SIP/{n}|CONNECT|{wait}|x|1")
+                data = f"{wait}|{talk}|1" if end.startswith("COMPLETE") else f"200|ctx|{wait}|{talk}|1"
+                lines.append(f"{t + wait + talk}|{callid}|{queue}|SIP/{n}|{end}|{data}")
+                t += wait + talk
+            elif end == "EXITWITHKEY":
+                lines.append(f"{t + wait}|{callid}|{queue}|NONE|EXITWITHKEY|1|1|1|{wait}")
+                t += wait
+            elif end != "NONE":
+                lines.append(f"{t + wait}|{callid}|{queue}|NONE|{end}|1|1|{wait}")
+                t += wait
+            t += 1
+    return lines
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=call_logs(), seed=st.integers(0, 2**16))
+def test_every_leg_is_accounted_for_and_order_does_not_matter(tmp_path, lines: list[str], seed: int) -> None:
+    offered = Counter(line.split("|")[2] for line in lines if "|ENTERQUEUE|" in line)
+    _, legs = parse(tmp_path, "\n".join(lines) + "\n", name="ordered")
+    outcomes = Counter((leg["queue"], leg["outcome"]) for leg in legs)
+    for queue, count in offered.items():
+        answered = outcomes[queue, "answered"] + outcomes[queue, "transferred"]
+        abandoned = outcomes[queue, "abandoned"]
+        other = sum(outcomes[queue, o] for o in ("timeout", "exit_key", "no_agents", "queue_full"))
+        assert count == answered + abandoned + other + outcomes[queue, "incomplete"]
+    shuffled = lines[:]
+    random.Random(seed).shuffle(shuffled)
+    _, again = parse(tmp_path, "\n".join(shuffled + lines[: len(lines) // 2]) + "\n", name="shuffled")
+    assert sorted(again, key=lambda leg: leg["contact_id"]) == sorted(legs, key=lambda leg: leg["contact_id"])
+
+
+# --- through the import service, on both warehouses ----------------------------------------
+
+
+def _import(stores, tmp_path: Path, text: str, name: str = "queue_log", dry_run: bool = False):
+    path = tmp_path / name
+    path.write_text(text)
+    with stores.session() as db:
+        context = imports.site_context(db, "PBX", None)
+    return imports.run_import(
+        stores.settings,
+        SYSTEM,
+        kind="queue-log",
+        source="asterisk",
+        site=context,
+        files=[name],
+        dry_run=dry_run,
+        load=imports.queue_log_load([(path, name)], context, tmp_path / "work"),
+    )
+
+
+def _snapshot(stores) -> tuple[list, list]:
+    with stores.warehouse.connect() as conn:
+        legs = conn.execute(select(contacts).order_by(contacts.c.contact_id)).all()
+        states = conn.execute(select(agent_states).order_by(agent_states.c.state_id)).all()
+    strip = lambda rows, drop: [tuple(v for k, v in r._mapping.items() if k != drop) for r in rows]  # noqa: E731
+    return strip(legs, "import_id"), strip(states, "import_id")
+
+
+SESSION = (
+    "1700000000|NONE|sales|SIP/1|ADDMEMBER|\n"
+    "1700000100|NONE|sales|SIP/1|PAUSE|break\n"
+    "1700000400|NONE|sales|SIP/1|UNPAUSE|\n"
+)
+CALLS = (
+    "1700000500|c1|sales|NONE|ENTERQUEUE||555\n"
+    "1700000520|c1|sales|SIP/1|CONNECT|20|x|1\n"
+    "1700000700|c1|sales|SIP/1|COMPLETECALLER|20|180|1\n"
+    "1700000800|c2|sales|NONE|ENTERQUEUE||556\n"
+    "1700000830|c2|sales|NONE|ABANDON|1|1|30\n"
+    "1700000900|c3|sales|NONE|ENTERQUEUE||557\n"
+)
+LATER = (
+    "1700000930|c3|sales|SIP/1|CONNECT|30|x|1\n"
+    "1700001000|c3|sales|SIP/1|COMPLETEAGENT|30|70|1\n"
+    "1700002000|NONE|sales|SIP/1|REMOVEMEMBER|\n"
+)
+
+
+def test_import_writes_legs_states_history_and_is_idempotent(stores, db, tmp_path) -> None:
+    f.site(db, code="PBX")
+    first = _import(stores, tmp_path, SESSION + CALLS + LATER)
+    assert (first.lines, first.contacts, first.rejected, first.incomplete) == (12, 3, 0, 0)
+    assert first.agent_states > 0
+    before = _snapshot(stores)
+    again = _import(stores, tmp_path, SESSION + CALLS + LATER)
+    assert (again.contacts, again.agent_states, again.duplicates) == (0, 0, 12)
+    assert _snapshot(stores) == before
+    with stores.warehouse.connect() as conn:
+        history = conn.execute(select(imports_table.c.status, imports_table.c.contacts)).all()
+        assert sorted(history) == [("loaded", 0), ("loaded", 3)]
+        assert conn.execute(select(queue_log_events.c.event_id)).rowcount != 0
+
+
+def test_files_in_any_order_or_overlapping_give_the_same_tables(stores, db, tmp_path) -> None:
+    f.site(db, code="PBX")
+    _import(stores, tmp_path, SESSION + CALLS + LATER, "all")
+    expected = _snapshot(stores)
+    stores.empty()
+    f.site(db, code="PBX")
+    partial = _import(stores, tmp_path, CALLS + LATER, "newer")  # the rotated, newer file first
+    assert partial.contacts == 3
+    _import(stores, tmp_path, SESSION + CALLS, "older")  # then the older one, overlapping
+    assert _snapshot(stores) == expected
+
+
+def test_an_incomplete_leg_is_completed_by_the_next_file(stores, db, tmp_path) -> None:
+    f.site(db, code="PBX")
+    first = _import(stores, tmp_path, CALLS, "day1")
+    assert first.incomplete == 1
+    _import(stores, tmp_path, LATER, "day2")
+    with stores.warehouse.connect() as conn:
+        outcomes = conn.execute(select(contacts.c.outcome, func_count := contacts.c.contact_id)).all()
+    assert sorted(o for o, _ in outcomes) == ["abandoned", "answered", "answered"]
+    del func_count
+
+
+def test_dry_run_writes_nothing(stores, db, tmp_path) -> None:
+    f.site(db, code="PBX")
+    summary = _import(stores, tmp_path, CALLS + "garbage\n", dry_run=True)
+    assert (summary.contacts, summary.rejected, summary.dry_run) == (3, 1, True)
+    assert summary.rejections_file and Path(summary.rejections_file).read_text().count("\n") == 2
+    assert _snapshot(stores) == ([], [])
+
+
+def test_a_failing_import_leaves_the_warehouse_as_it_was(stores, db, tmp_path, monkeypatch) -> None:
+    f.site(db, code="PBX")
+    _import(stores, tmp_path, CALLS, "day1")
+    before = _snapshot(stores)
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(ql, "agent_timeline", broken)
+    with pytest.raises(RuntimeError, match="disk full"):
+        _import(stores, tmp_path, SESSION + LATER, "day2")
+    assert _snapshot(stores) == before
+    with stores.warehouse.connect() as conn:
+        statuses = conn.execute(select(imports_table.c.status, imports_table.c.message)).all()
+    assert ("failed", "RuntimeError: disk full") in statuses
+
+
+def test_agent_states_follow_the_log(stores, db, tmp_path) -> None:
+    f.site(db, code="PBX")
+    _import(stores, tmp_path, SESSION + CALLS + LATER)
+    with stores.warehouse.connect() as conn:
+        rows = conn.execute(
+            select(agent_states.c.state, agent_states.c.reason, agent_states.c.duration_s)
+            .where(agent_states.c.agent == "SIP/1")
+            .order_by(agent_states.c.started_at)
+        ).all()
+    assert [tuple(r) for r in rows] == [
+        ("available", None, 100.0),
+        ("not_ready", "break", 300.0),
+        ("available", None, 120.0),
+        ("on_contact", None, 180.0),
+        ("available", None, 230.0),
+        ("on_contact", None, 70.0),
+        ("available", None, 1000.0),
+    ]
+
+
+def test_site_must_be_known(stores, db) -> None:
+    from floorwalker.errors import InvalidInput, NotFound
+
+    with pytest.raises(InvalidInput, match="name the site"):
+        imports.site_context(db, None, None)
+    f.site(db, code="A")
+    f.site(db, code="B")
+    with pytest.raises(InvalidInput, match="known sites: A, B"):
+        imports.site_context(db, None, None)
+    with pytest.raises(NotFound, match="no active site 'C'"):
+        imports.site_context(db, "C", None)
+    with pytest.raises(InvalidInput, match="IANA"):
+        imports.site_context(db, "A", "Moon/Base")
