@@ -114,3 +114,30 @@ def queue_log(
         as_json=as_json,
         make_load=lambda checked, context: imports.queue_log_load(checked, context, s.data / "work"),
     )
+
+
+@app.command("surveys")
+@friendly_errors
+def surveys(
+    path: Path = typer.Argument(..., help="CSV of survey responses (see docs/import.md)."),
+    site: str | None = SiteOption,
+    tz: str | None = TzOption,
+    dry_run: bool = DryRunOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Survey responses (CSAT, NPS, CES), linked to their contacts."""
+    from floorwalker.contacts.surveys import SOURCE, parse_surveys
+
+    _run(
+        kind="surveys",
+        source=SOURCE,
+        paths=[path],
+        site=site,
+        tz=tz,
+        wrapup_s=None,
+        dry_run=dry_run,
+        as_json=as_json,
+        make_load=lambda checked, context: imports.surveys_load(
+            parse_surveys(checked[0][0], context, display_name=checked[0][1]), checked[0][1]
+        ),
+    )
