@@ -7,7 +7,6 @@ The commands, flags and the --json keys are a contract (scripts depend on them):
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import typer
@@ -15,7 +14,6 @@ import typer
 from floorwalker.auth.permissions import SYSTEM
 from floorwalker.cli_support import fail, friendly_errors, print_json, settings, step_progress
 from floorwalker.contacts import imports
-from floorwalker.contacts.ingest import SiteContext
 from floorwalker.db import operational_session
 
 app = typer.Typer(help="Import contacts, agent states and surveys from real systems.", no_args_is_help=True)
@@ -61,19 +59,19 @@ def _report(summary: imports.ImportSummary, as_json: bool) -> None:
 def _run(
     *,
     kind: str,
-    source: str,
     paths: list[Path],
     site: str | None,
     tz: str | None,
-    wrapup_s: float | None,
     dry_run: bool,
     as_json: bool,
-    make_load: Callable[[list[tuple[Path, str]], SiteContext], Callable[..., None]],
+    wrapup_s: float | None = None,
+    mapping: str | None = None,
 ) -> None:
     s = settings()
     checked = _check_paths(paths)
     with operational_session(s.resolved_database_url) as session:
         context = imports.site_context(session, site, tz, wrapup_s)
+    source, load = imports.loader_for(kind, checked, context, work_dir=s.data / "work", mapping=mapping)
     with step_progress(enabled=not as_json) as progress:
         summary = imports.run_import(
             s,
@@ -83,7 +81,7 @@ def _run(
             site=context,
             files=[display for _, display in checked],
             dry_run=dry_run,
-            load=make_load(checked, context),
+            load=load,
             progress=progress,
         )
     _report(summary, as_json)
@@ -102,18 +100,38 @@ def queue_log(
     as_json: bool = JsonOption,
 ) -> None:
     """Asterisk queue_log: calls become legs, sessions and pauses become agent states."""
-    s = settings()
-    _run(
-        kind="queue-log",
-        source="asterisk",
-        paths=paths,
-        site=site,
-        tz=tz,
-        wrapup_s=wrapup_s,
-        dry_run=dry_run,
-        as_json=as_json,
-        make_load=lambda checked, context: imports.queue_log_load(checked, context, s.data / "work"),
-    )
+    _run(kind="queue-log", paths=paths, site=site, tz=tz, wrapup_s=wrapup_s, dry_run=dry_run, as_json=as_json)
+
+
+@app.command("contacts")
+@friendly_errors
+def contacts(
+    path: Path = typer.Argument(..., help="CSV or XLSX export of contacts."),
+    mapping: str = typer.Option(
+        ..., "--mapping", help="A mapping TOML file, or a shipped one: anonymous-bank, vicidial-closer-log."
+    ),
+    site: str | None = SiteOption,
+    tz: str | None = TzOption,
+    dry_run: bool = DryRunOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Any CSV/XLSX contact export, read through a mapping file."""
+    _run(kind="contacts", paths=[path], site=site, tz=tz, dry_run=dry_run, as_json=as_json, mapping=mapping)
+
+
+@app.command("connect")
+@friendly_errors
+def connect(
+    paths: list[Path] = typer.Argument(
+        ..., help="Contact trace records: JSON lines, arrays or Firehose files."
+    ),
+    site: str | None = SiteOption,
+    tz: str | None = TzOption,
+    dry_run: bool = DryRunOption,
+    as_json: bool = JsonOption,
+) -> None:
+    """Amazon Connect contact trace records (deduplicated on ContactId, newest wins)."""
+    _run(kind="connect", paths=paths, site=site, tz=tz, dry_run=dry_run, as_json=as_json)
 
 
 @app.command("surveys")
@@ -126,18 +144,4 @@ def surveys(
     as_json: bool = JsonOption,
 ) -> None:
     """Survey responses (CSAT, NPS, CES), linked to their contacts."""
-    from floorwalker.contacts.surveys import SOURCE, parse_surveys
-
-    _run(
-        kind="surveys",
-        source=SOURCE,
-        paths=[path],
-        site=site,
-        tz=tz,
-        wrapup_s=None,
-        dry_run=dry_run,
-        as_json=as_json,
-        make_load=lambda checked, context: imports.surveys_load(
-            parse_surveys(checked[0][0], context, display_name=checked[0][1]), checked[0][1]
-        ),
-    )
+    _run(kind="surveys", paths=[path], site=site, tz=tz, dry_run=dry_run, as_json=as_json)

@@ -563,6 +563,49 @@ def _first_local_midnight(utc_naive: datetime, time_zone: str) -> datetime:
     return midnight.astimezone(UTC).replace(tzinfo=None)
 
 
+# --- one entry for every kind (CLI and web) --------------------------------------------------
+
+#: Shipped mappings for `floorwalker import contacts --mapping NAME`.
+SHIPPED_MAPPINGS = ("anonymous-bank", "vicidial-closer-log")
+
+
+def loader_for(
+    kind: str,
+    paths: list[tuple[Path, str]],
+    site: SiteContext,
+    *,
+    work_dir: Path,
+    mapping: str | None = None,
+) -> tuple[str, Callable[[Connection, ImportSummary, Progress], None]]:
+    """(source name, load) for an import of ``kind`` over ``paths`` (path, display name)."""
+    if kind == "queue-log":
+        return "asterisk", queue_log_load(paths, site, work_dir)
+    if kind == "contacts":
+        from floorwalker.contacts.mapping import MappingError, load_mapping, parse_mapped
+
+        if not mapping:
+            raise InvalidInput("a contacts import needs a mapping (--mapping NAME or FILE)", field="mapping")
+        try:
+            spec = load_mapping(mapping)
+        except MappingError as exc:
+            raise InvalidInput(str(exc), field="mapping") from None
+        batches = (b for path, name in paths for b in parse_mapped(path, spec, site, display_name=name))
+        # A corrected export of the same rows replaces what an earlier import stored.
+        return spec.source, load_batches(batches, {"contacts": "replace"})
+    if kind == "connect":
+        from floorwalker.contacts.connect import parse_connect
+
+        batches = (b for path, name in paths for b in parse_connect(path, site, display_name=name))
+        # Connect re-delivers records: the newest LastUpdateTimestamp wins, whatever the order.
+        return "connect", load_batches(batches, {"contacts": "newer"})
+    if kind == "surveys":
+        from floorwalker.contacts.surveys import SOURCE, parse_surveys
+
+        batches = (b for path, name in paths for b in parse_surveys(path, site, display_name=name))
+        return SOURCE, surveys_load(batches, ", ".join(name for _, name in paths))
+    raise InvalidInput(f"unknown import kind '{kind}'; use {', '.join(KINDS)}", field="kind")
+
+
 # --- history ---------------------------------------------------------------------------------
 
 
