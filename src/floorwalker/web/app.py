@@ -171,13 +171,15 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     from floorwalker.auth import api as auth_api
     from floorwalker.auth import pages as auth_pages
+    from floorwalker.contacts import api as contacts_api
+    from floorwalker.contacts import pages as contacts_pages
     from floorwalker.metrics import api as metrics_api
     from floorwalker.metrics import pages as metrics_pages
     from floorwalker.org import api as org_api
     from floorwalker.org import pages as org_pages
 
-    for router in (auth_api.router, org_api.router, metrics_api.router):
+    for router in (auth_api.router, org_api.router, metrics_api.router, contacts_api.router):
         app.include_router(router, prefix="/api/v1")
-    for router in (auth_pages.router, org_pages.router, metrics_pages.router):
+    for router in (auth_pages.router, org_pages.router, metrics_pages.router, contacts_pages.router):
         app.include_router(router)
     return app

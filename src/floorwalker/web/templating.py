@@ -24,6 +24,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Queues", "/org/queues", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Skills", "/org/skills", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Sites", "/org/sites", frozenset({"admin", "manager"})),
+    ("Imports", "/imports", frozenset({"admin", "manager"})),
     ("Users", "/auth/users", frozenset({"admin"})),
     ("Audit log", "/auth/audit", frozenset({"admin", "manager"})),
 ]
