@@ -112,7 +112,8 @@ def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path) -> None:
         assert conn.execute(text("SELECT count(*) FROM contacts")).scalar_one() == 1
         wait_type = conn.execute(
             text(
-                "SELECT data_type FROM information_schema.columns WHERE table_name = 'contacts' AND column_name = 'wait_s'"
+                "SELECT data_type FROM information_schema.columns "
+                "WHERE table_name = 'contacts' AND column_name = 'wait_s'"
             )
         ).scalar_one()
         assert wait_type == "DOUBLE"

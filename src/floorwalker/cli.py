@@ -8,8 +8,8 @@ import typer
 
 from floorwalker import __version__
 from floorwalker.auth.cli import app as users_app
-from floorwalker.contacts.cli import app as import_app
 from floorwalker.cli_support import fail, friendly_errors, print_json, settings, step_progress
+from floorwalker.contacts.cli import app as import_app
 from floorwalker.db import mask_url
 from floorwalker.org.cli import app as org_app
 

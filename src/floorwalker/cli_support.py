@@ -58,7 +58,10 @@ def friendly_errors(func: F) -> F:
             # A bug, not the user's doing: one line by default, the traceback on request.
             if os.environ.get("FLOORWALKER_DEBUG") == "1":
                 raise
-            fail(f"internal error ({type(exc).__name__}: {exc}); rerun with FLOORWALKER_DEBUG=1 and report it", 2)
+            fail(
+                f"internal error ({type(exc).__name__}: {exc}); rerun with FLOORWALKER_DEBUG=1 and report it",
+                2,
+            )
         return None
 
     return wrapper  # type: ignore[return-value]
