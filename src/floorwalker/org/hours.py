@@ -57,9 +57,9 @@ def parse(text: str) -> BusinessHours:
             first, last = day_part.split("-", 1)
             if first not in DAYS or last not in DAYS:
                 raise BusinessHoursError(f"'{day_part}': unknown day; use {', '.join(DAYS)}")
-            days = DAYS[DAYS.index(first) : DAYS.index(last) + 1]
-            if not days:
-                raise BusinessHoursError(f"'{day_part}': the range runs backwards")
+            # A range may wrap round the week: "sun-thu" is the working week in much of the world.
+            start, stop = DAYS.index(first), DAYS.index(last)
+            days = tuple(DAYS[(start + i) % 7] for i in range((stop - start) % 7 + 1))
         else:
             if day_part not in DAYS:
                 raise BusinessHoursError(f"'{day_part}': unknown day; use {', '.join(DAYS)}")
