@@ -86,3 +86,19 @@ def test_each_store_accepts_only_its_engines(env, monkeypatch) -> None:
     result = runner.invoke(app, ["init"])
     assert result.exit_code == 1
     assert "warehouse store runs on duckdb or postgresql" in result.output
+
+
+def test_a_file_that_does_not_fit_its_mapping_is_one_line(env, tmp_path) -> None:
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.db import operational_session
+    from floorwalker.org import schemas, service
+    from floorwalker.settings import Settings
+
+    runner.invoke(app, ["init"])
+    with operational_session(Settings().resolved_database_url) as db:
+        service.create_site(db, SYSTEM, schemas.SiteCreate(code="S", name="S", time_zone="UTC"))
+    export = tmp_path / "export.csv"
+    export.write_text("a,b\n1,2\n")
+    result = runner.invoke(app, ["import", "contacts", str(export), "--mapping", "vicidial-closer-log"])
+    assert result.exit_code == 1, result.output
+    assert result.output.startswith("error: mapping") and "internal error" not in result.output

@@ -479,3 +479,14 @@ def test_site_must_be_known(stores, db) -> None:
         imports.site_context(db, "C", None)
     with pytest.raises(InvalidInput, match="IANA"):
         imports.site_context(db, "A", "Moon/Base")
+
+
+def test_values_longer_than_their_columns_are_rejected_not_failing_the_load(tmp_path) -> None:
+    long_queue = "q" * 81
+    report, legs = parse(
+        tmp_path,
+        f"1700000000|c|{long_queue}|NONE|ENTERQUEUE||1\n1700000000|c2|q|{'a' * 81}|CONNECT|1\n"
+        f"1700000000|c3|q|NONE|ENTERQUEUE|{'d' * 201}|1\n",
+    )
+    assert [(r.line, r.field) for r in report.rejections] == [(1, "queue"), (2, "agent"), (3, "data")]
+    assert legs == []

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from pathlib import Path
 
+import pyarrow as pa
 from sqlalchemy import select
 
 from floorwalker.auth.permissions import SYSTEM
@@ -111,3 +112,23 @@ def test_responses_link_by_contact_or_by_customer(stores, db, tmp_path) -> None:
     assert [tuple(r) for r in got] == [("csat", contact_id), ("csat", None), ("nps", contact_id)]
     again = _load(stores, tmp_path, f"{contact_key},,2026-07-01T10:00:00Z,csat,5,,,\n")
     assert (again.surveys, again.duplicates) == (0, 1)
+
+
+def test_tz_reads_the_source_times_but_local_clocks_stay_the_sites(tmp_path) -> None:
+    site = SiteContext(code="S", time_zone="Europe/London", source_time_zone="America/New_York")
+    path = tmp_path / "s.csv"
+    path.write_text(HEADER + "c1,,2026-07-01 06:00:00,csat,4,,,\n")
+    (batch,) = list(parse_surveys(path, site))
+    assert batch.survey_responses.column("responded_at")[0].as_py() == datetime(2026, 7, 1, 10, 0)
+
+
+def test_responses_link_to_site_prefixed_keys(stores, db, tmp_path) -> None:
+    f.site(db, code="S")
+    rows = f.contact_rows(
+        "S", "q", datetime(2026, 7, 1, 9, 0), [{"outcome": "answered", "wait_s": 5, "talk_s": 60}]
+    )
+    rows = rows.set_column(rows.schema.get_field_index("source_key"), "source_key", pa.array(["S|101"]))
+    with stores.warehouse.begin() as conn:
+        f.load_contacts(conn, rows)
+    summary = _load(stores, tmp_path, "101,,2026-07-01T10:00:00Z,csat,5,,,\n")
+    assert (summary.surveys, summary.rejected) == (1, 0)

@@ -35,7 +35,7 @@ def test_midnight_close_is_allowed() -> None:
         ("funday 08:00-10:00", "unknown day"),
         ("mon 8-10", "HH:MM"),
         ("mon 25:00-26:00", "not a time"),
-            ("mon", "expected"),
+        ("mon", "expected"),
     ],
 )
 def test_bad_hours_say_what_is_wrong(text: str, message: str) -> None:

@@ -77,7 +77,7 @@ class RowReader:
         self.nulls = mapping.file.null | {""}
         self.strip = mapping.file.strip
         self.comma = mapping.file.decimal == ","
-        self.zone = mapping.time.zone or site.time_zone
+        self.zone = mapping.time.zone or site.source_zone
         self.outcome_columns = ",".join(dict.fromkeys(c for r in mapping.outcomes for c in r.when.columns))
         self._row: list[Any] = []
         self._day: date | None = None

@@ -19,7 +19,12 @@ from floorwalker.db import operational_session
 app = typer.Typer(help="Import contacts, agent states and surveys from real systems.", no_args_is_help=True)
 
 SiteOption = typer.Option(None, "--site", help="Site code or name (default: the only site).")
-TzOption = typer.Option(None, "--tz", help="IANA zone the source's local times are in (default: the site's).")
+TzOption = typer.Option(
+    None,
+    "--tz",
+    help="IANA zone the source writes offset-less times in (default: the site's). Stored local "
+    "times stay in the site's zone.",
+)
 DryRunOption = typer.Option(False, "--dry-run", help="Validate and report; write nothing.")
 JsonOption = typer.Option(False, "--json", help="Print one JSON object (the stable contract).")
 
@@ -47,7 +52,7 @@ def _report(summary: imports.ImportSummary, as_json: bool) -> None:
         typer.echo(f"  skipped {count:,}: {reason}")
     if summary.unknown_events:
         listed = ", ".join(f"{e} ×{n}" for e, n in sorted(summary.unknown_events.items()))
-        typer.echo(f"  unknown events (counted, not loaded): {listed}")
+        typer.echo(f"  unknown events (kept in the raw log, not turned into contacts): {listed}")
     if summary.rejections:
         for r in summary.rejections[:5]:
             typer.echo(f"  {r.file}:{r.line}: {r.field or '-'}: {r.reason}")

@@ -95,7 +95,8 @@ def site_context(
     session: Session, site: str | None, time_zone: str | None, wrapup_s: float | None = None
 ) -> SiteContext:
     """The site an import belongs to (code or name; the only active site when omitted),
-    with its queues' wrap-up and channel settings. ``time_zone`` overrides the site's."""
+    with its queues' wrap-up and channel settings. ``time_zone`` is the zone the source
+    writes offset-less times in, when not the site's; the stored local clock stays the site's."""
     sites = session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.code)).all()
     if site is None:
         if len(sites) != 1:
@@ -114,7 +115,8 @@ def site_context(
     queues = session.scalars(select(Queue).where(Queue.site_id == chosen.id)).all()
     return SiteContext(
         code=chosen.code,
-        time_zone=time_zone or chosen.time_zone,
+        time_zone=chosen.time_zone,
+        source_time_zone=time_zone,
         wrapup_s={q.code: q.wrapup_s for q in queues if q.wrapup_s is not None},
         wrapup_override_s=wrapup_s,
         channels={q.code: q.channel for q in queues},
@@ -128,7 +130,10 @@ def _next_import_id(connection: Connection) -> int:
 def _rejections_path(settings: Settings, import_id: int, kind: str, dry_run: bool) -> Path:
     folder = settings.data / "rejections"
     folder.mkdir(parents=True, exist_ok=True)
-    return (folder / f"import-{import_id}-{kind}{'-dry-run' if dry_run else ''}.csv").resolve()
+    if dry_run:
+        # A dry run takes no import id: name its report by time so runs do not overwrite each other.
+        return (folder / f"dry-run-{clock.utcnow():%Y%m%dT%H%M%S%f}-{kind}.csv").resolve()
+    return (folder / f"import-{import_id}-{kind}.csv").resolve()
 
 
 def _record(
@@ -163,6 +168,7 @@ def _record(
             duplicates=summary.duplicates,
             incomplete=summary.incomplete,
             unknown_events=json.dumps(dict(summary.unknown_events)),
+            skipped=json.dumps(dict(summary.skipped)),
             rejections_file=summary.rejections_file,
             message=message,
         )
@@ -309,12 +315,14 @@ def _link_responses(
     if refs:
         # The source's own id of the contact, or an Asterisk callid (the 2nd part of a leg's key):
         # the latest leg wins, i.e. where the call ended up.
+        # Keys are stored as the source writes them, or prefixed with the site code
+        # ("SITE|101" for a VICIdial closecallid), and Asterisk legs as "SITE|callid|…".
         found = connection.execute(
             text(
                 """SELECT source_key, contact_id, arrived_at FROM contacts WHERE source_key IN :refs
                    UNION ALL
                    SELECT split_part(source_key, '|', 2), contact_id, arrived_at FROM contacts
-                   WHERE source = 'asterisk' AND split_part(source_key, '|', 2) IN :refs"""
+                   WHERE source_key LIKE '%|%' AND split_part(source_key, '|', 2) IN :refs"""
             ).bindparams(bindparam("refs", expanding=True)),
             {"refs": refs},
         ).fetchall()
@@ -589,7 +597,15 @@ def loader_for(
             spec = load_mapping(mapping)
         except MappingError as exc:
             raise InvalidInput(str(exc), field="mapping") from None
-        batches = (b for path, name in paths for b in parse_mapped(path, spec, site, display_name=name))
+
+        def mapped() -> Iterator[Batch]:
+            try:
+                for path, name in paths:
+                    yield from parse_mapped(path, spec, site, display_name=name)
+            except MappingError as exc:  # the file does not fit the mapping (e.g. a column is missing)
+                raise InvalidInput(str(exc), field="mapping") from None
+
+        batches = mapped()
         # A corrected export of the same rows replaces what an earlier import stored.
         return spec.source, load_batches(batches, {"contacts": "replace"})
     if kind == "connect":
@@ -627,4 +643,5 @@ def _history_row(row: Any) -> dict[str, Any]:
     data = dict(row)
     data["files"] = json.loads(data["files"])
     data["unknown_events"] = json.loads(data["unknown_events"] or "{}")
+    data["skipped"] = json.loads(data.get("skipped") or "{}")
     return data

@@ -64,6 +64,7 @@ class SiteContext:
     """What a parser needs to know about the site the data belongs to."""
 
     code: str
+    #: The site's zone: the local clock stored beside every instant, midnight cuts.
     time_zone: str
     #: Per-queue wrap-up seconds to assume where the source records none (queue code → s).
     wrapup_s: dict[str, float] = field(default_factory=dict)
@@ -71,6 +72,15 @@ class SiteContext:
     wrapup_override_s: float | None = None
     #: Channel of each known queue (queue code → channel); parsers default per format.
     channels: dict[str, str] = field(default_factory=dict)
+
+    #: The zone the source writes its local (offset-less) times in, when not the site's
+    #: (the CLI's --tz): a PBX whose clock runs on UTC, an export made in head office.
+    source_time_zone: str | None = None
+
+    @property
+    def source_zone(self) -> str:
+        """Zone for reading the source's offset-less times."""
+        return self.source_time_zone or self.time_zone
 
     def wrapup_for(self, queue: str) -> float | None:
         if self.wrapup_override_s is not None:

@@ -139,7 +139,7 @@ imports = Table(
     Column("username", String(120), nullable=False),
     Column("started_at", DateTime, nullable=False),
     Column("finished_at", DateTime),
-    #: loaded, dry_run, failed
+    #: loaded or failed (a dry run writes nothing, history included)
     Column("status", String(10), nullable=False),
     Column("lines", BigInteger, nullable=False),
     Column("contacts", BigInteger, nullable=False),
@@ -150,6 +150,8 @@ imports = Table(
     Column("incomplete", BigInteger, nullable=False),
     #: JSON object {EVENT: count}
     Column("unknown_events", Text, nullable=False),
+    #: JSON object {reason: count}: rows the format's own rules say are not queue contacts
+    Column("skipped", Text),
     Column("rejections_file", Text),
     Column("message", Text),
 )

@@ -72,7 +72,7 @@ def _save_upload(settings: Settings, upload: UploadFile) -> tuple[Path, str]:
     name = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(upload.filename or "upload").name)[:100] or "upload"
     folder = settings.data / "uploads"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / f"{clock.utcnow():%Y%m%dT%H%M%S}-{name}"
+    path = folder / f"{clock.utcnow():%Y%m%dT%H%M%S%f}-{name}"
     with path.open("wb") as out:
         while chunk := upload.file.read(1 << 20):
             out.write(chunk)
@@ -90,12 +90,15 @@ async def run_upload(request: Request, db: Db, settings: AppSettings, actor: Pag
     kind = values.get("kind", "")
     if kind not in KIND_LABELS:
         return _form(request, db, actor, f"Unknown kind of import '{kind}'.", values, 422)
+    wrapup: float | None = None
+    if kind == "queue-log" and values.get("wrapup_s"):
+        try:
+            wrapup = float(values["wrapup_s"])
+        except ValueError:
+            return _form(request, db, actor, "Wrap-up must be a number of seconds.", values, 422)
     path, display = _save_upload(settings, upload)
     try:
-        wrapup = values.get("wrapup_s") or None
-        context = imports.site_context(
-            db, values.get("site") or None, values.get("tz") or None, float(wrapup) if wrapup else None
-        )
+        context = imports.site_context(db, values.get("site") or None, values.get("tz") or None, wrapup)
         source, load = imports.loader_for(
             kind,
             [(path, display)],
@@ -113,8 +116,6 @@ async def run_upload(request: Request, db: Db, settings: AppSettings, actor: Pag
             dry_run=values.get("dry_run") == "true",
             load=load,
         )
-    except ValueError:
-        return _form(request, db, actor, "Wrap-up must be a number of seconds.", values, 422)
     except (InvalidInput, NotFound) as exc:
         return _form(request, db, actor, exc.message, values, 422)
     except DomainError:

@@ -215,7 +215,7 @@ def read_files(
     con.execute("CREATE OR REPLACE TEMP TABLE ql_lines (file VARCHAR, line BIGINT, text VARCHAR)")
     for path, display in paths:
         if _sniff_table_form(path):
-            _load_table_rows(con, path, display, site.time_zone)
+            _load_table_rows(con, path, display, site.source_zone)
         else:
             _load_log_lines(con, path, display)
     # Split and check every non-blank line. Trailing empty data fields are dropped from the
@@ -241,7 +241,11 @@ def read_files(
             WHEN time_s IS NULL THEN 'time'
             WHEN time_s < {_MIN_EPOCH} OR time_s >= {_MAX_EPOCH} THEN 'time'
             WHEN event = '' OR NOT regexp_full_match(event, '[A-Z_0-9]+') THEN 'event'
-            WHEN callid = '' THEN 'callid'
+            WHEN callid = '' OR length(callid) > 120 THEN 'callid'
+            WHEN length(queue) > 80 THEN 'queue'
+            WHEN length(agent) > 80 THEN 'agent'
+            WHEN greatest(length(data1), length(data2), length(data3), length(data4), length(data5)) > 200
+              THEN 'data'
             WHEN text LIKE '%' || chr(65533) || '%' THEN 'line'
           END AS bad_field,
           rtrim(CAST(time_s AS VARCHAR) || '|' || callid || '|' || queue || '|' || agent || '|' || event
@@ -257,7 +261,10 @@ def read_files(
         "line": "not a queue_log line: expected time|callid|queue|agent|EVENT[|data…]",
         "time": "time is not a Unix time between 2000 and 2100 (seconds)",
         "event": "event name is missing or not an EVENT word",
-        "callid": "callid is empty",
+        "callid": "callid is empty or longer than 120 characters",
+        "queue": "queue name is longer than 80 characters",
+        "agent": "agent name is longer than 80 characters",
+        "data": "a data field is longer than 200 characters",
     }
     for file, line, bad, text in con.execute(
         "SELECT file, line, bad_field, text FROM ql_checked WHERE bad_field IS NOT NULL ORDER BY file, line"

@@ -105,7 +105,7 @@ def parse_surveys(
 ) -> Iterator[Batch]:
     """Batches whose ``survey_responses`` table has SURVEY_INPUT_SCHEMA (with contact_ref)."""
     name = display_name or str(path)
-    zone = ZoneInfo(site.time_zone)
+    zone = ZoneInfo(site.source_zone)
     seen: set[str] = set()
     batch = Batch()
     rows: list[dict[str, Any]] = []
