@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from floorwalker.auth.permissions import SYSTEM
-from floorwalker.contacts import imports
+from floorwalker.contacts import import_queue_log, imports
 from floorwalker.contacts import queue_log as ql
 from floorwalker.contacts.ingest import SiteContext
 from floorwalker.contacts.keys import stable_id
@@ -351,7 +351,7 @@ def _import(stores, tmp_path: Path, text: str, name: str = "queue_log", dry_run:
         site=context,
         files=[name],
         dry_run=dry_run,
-        load=imports.queue_log_load([(path, name)], context, tmp_path / "work"),
+        load=import_queue_log.queue_log_load([(path, name)], context, tmp_path / "work"),
     )
 
 

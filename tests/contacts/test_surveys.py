@@ -9,7 +9,7 @@ import pyarrow as pa
 from sqlalchemy import select
 
 from floorwalker.auth.permissions import SYSTEM
-from floorwalker.contacts import imports
+from floorwalker.contacts import import_surveys, imports
 from floorwalker.contacts.ingest import SiteContext
 from floorwalker.contacts.models import survey_responses
 from floorwalker.contacts.surveys import parse_surveys
@@ -75,7 +75,7 @@ def _load(stores, tmp_path: Path, body: str):
         site=context,
         files=["s.csv"],
         dry_run=False,
-        load=imports.surveys_load(parse_surveys(path, context, display_name="s.csv"), "s.csv"),
+        load=import_surveys.surveys_load(parse_surveys(path, context, display_name="s.csv"), "s.csv"),
     )
 
 

@@ -13,24 +13,20 @@ import json
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
-from zoneinfo import ZoneInfo
 
-import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
-from sqlalchemy import Connection, bindparam, func, select, text
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from floorwalker import clock
 from floorwalker.auth.permissions import Actor
 from floorwalker.contacts import queue_log
-from floorwalker.contacts.arrow import AGENT_STATE_SCHEMA, SURVEY_SCHEMA, rows_to_table
 from floorwalker.contacts.ingest import Batch, Rejection, SiteContext
-from floorwalker.contacts.models import agent_states, contacts, imports, queue_log_events, survey_responses
-from floorwalker.contacts.service import WriteMode, fetch_arrow, write_rows
+from floorwalker.contacts.models import agent_states, contacts, imports, survey_responses
+from floorwalker.contacts.service import WriteMode, write_rows
 from floorwalker.db import get_engine
 from floorwalker.errors import InvalidInput, NotFound, PermissionDenied
 from floorwalker.org.models import Queue, Site
@@ -275,302 +271,6 @@ def load_batches(
     return load
 
 
-# --- survey responses ------------------------------------------------------------------------
-
-#: A response given by customer key is linked to that customer's latest contact this long before it.
-SURVEY_LINK_WINDOW = timedelta(days=7)
-
-
-def surveys_load(
-    batches: Iterator[Batch], display_name: str
-) -> Callable[[Connection, ImportSummary, Progress], None]:
-    """A ``load`` for run_import that links each response to its contact, then writes it."""
-
-    def load(connection: Connection, summary: ImportSummary, progress: Progress) -> None:
-        for batch in batches:
-            progress(f"{summary.lines + batch.lines:,} responses read")
-            summary.add(batch)
-            rows = batch.survey_responses.to_pylist()
-            if not rows:
-                continue
-            linked, rejected = _link_responses(connection, rows, display_name)
-            summary.rejections.extend(rejected)
-            summary.rejected = len(summary.rejections)
-            if linked:
-                table = rows_to_table(linked, SURVEY_SCHEMA).append_column(
-                    "import_id", pa.array([summary.import_id] * len(linked), pa.int64())
-                )
-                new, existed = write_rows(connection, survey_responses, table, "replace")
-                summary.surveys += new
-                summary.duplicates += existed
-
-    return load
-
-
-def _link_responses(
-    connection: Connection, rows: list[dict[str, Any]], file: str
-) -> tuple[list[dict[str, Any]], list[Rejection]]:
-    refs = sorted({r["contact_ref"] for r in rows if r["contact_ref"]})
-    by_ref: dict[str, tuple[datetime, int]] = {}
-    if refs:
-        # The source's own id of the contact, or an Asterisk callid (the 2nd part of a leg's key):
-        # the latest leg wins, i.e. where the call ended up.
-        # Keys are stored as the source writes them, or prefixed with the site code
-        # ("SITE|101" for a VICIdial closecallid), and Asterisk legs as "SITE|callid|…".
-        found = connection.execute(
-            text(
-                """SELECT source_key, contact_id, arrived_at FROM contacts WHERE source_key IN :refs
-                   UNION ALL
-                   SELECT split_part(source_key, '|', 2), contact_id, arrived_at FROM contacts
-                   WHERE source_key LIKE '%|%' AND split_part(source_key, '|', 2) IN :refs"""
-            ).bindparams(bindparam("refs", expanding=True)),
-            {"refs": refs},
-        ).fetchall()
-        for ref, contact_id, arrived in found:
-            if ref not in by_ref or arrived > by_ref[ref][0]:
-                by_ref[ref] = (arrived, contact_id)
-    customers = sorted({r["customer_key"] for r in rows if r["customer_key"] and not r["contact_ref"]})
-    by_customer: dict[str, list[tuple[datetime, int]]] = {}
-    if customers:
-        earliest = min(r["responded_at"] for r in rows) - SURVEY_LINK_WINDOW
-        latest = max(r["responded_at"] for r in rows)
-        for customer, contact_id, arrived in connection.execute(
-            text(
-                """SELECT customer_key, contact_id, arrived_at FROM contacts
-                   WHERE customer_key IN :customers AND arrived_at BETWEEN :earliest AND :latest"""
-            ).bindparams(bindparam("customers", expanding=True)),
-            {"customers": customers, "earliest": earliest, "latest": latest},
-        ):
-            by_customer.setdefault(customer, []).append((arrived, contact_id))
-    linked: list[dict[str, Any]] = []
-    rejected: list[Rejection] = []
-    for row in rows:
-        ref = row.pop("contact_ref")
-        line = row.pop("line")
-        if ref is not None:
-            if ref not in by_ref:
-                rejected.append(
-                    Rejection.of(
-                        file,
-                        line,
-                        "contact_id",
-                        f"contact '{ref}' is not in the warehouse (import its contacts first)",
-                    )
-                )
-                continue
-            row["contact_id"] = by_ref[ref][1]
-        else:
-            window = [
-                c
-                for c in by_customer.get(row["customer_key"], [])
-                if row["responded_at"] - SURVEY_LINK_WINDOW <= c[0] <= row["responded_at"]
-            ]
-            # No contact in the window: kept, linked to the customer only (CSAT still counts).
-            row["contact_id"] = max(window)[1] if window else None
-        linked.append(row)
-    return linked, rejected
-
-
-# --- Asterisk queue_log --------------------------------------------------------------------
-
-#: Agent states are rebuilt from this long before the first new event (a session or a
-#: pause that began earlier is found by looking back to the agent's last such event).
-_STATE_LOOKBACK_S = 86_400.0
-
-
-def queue_log_load(
-    paths: list[tuple[Path, str]], site: SiteContext, work_dir: Path
-) -> Callable[[Connection, ImportSummary, Progress], None]:
-    """A ``load`` for run_import that reads queue_log files and rebuilds the affected legs
-    and agent states from every stored event of the same calls and agents."""
-
-    def load(connection: Connection, summary: ImportSummary, progress: Progress) -> None:
-        work_dir.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(work_dir / f"queue-log-{summary.import_id}.duckdb"))
-        try:
-            # Spill to disk beyond 1 GB: a file of any size is read in bounded memory.
-            con.execute(f"SET memory_limit = '1GB'; SET temp_directory = '{work_dir / 'spill'}'")
-            _queue_log_into(connection, con, paths, site, summary, progress)
-        finally:
-            con.close()
-            for leftover in work_dir.glob(f"queue-log-{summary.import_id}.duckdb*"):
-                leftover.unlink(missing_ok=True)
-
-    return load
-
-
-def _queue_log_into(
-    connection: Connection,
-    con: duckdb.DuckDBPyConnection,
-    paths: list[tuple[Path, str]],
-    site: SiteContext,
-    summary: ImportSummary,
-    progress: Progress,
-) -> None:
-    progress("reading queue_log lines")
-    report = queue_log.read_files(con, paths, site)
-    summary.lines += report.lines
-    summary.duplicates += report.duplicates
-    summary.rejections.extend(report.rejections)
-    summary.rejected = len(summary.rejections)
-    summary.unknown_events.update(report.unknown_events)
-
-    progress("storing new events")
-    new_events = con.sql("SELECT * FROM ql_new").to_arrow_table()
-    new_events = new_events.append_column(
-        "import_id", pa.array([summary.import_id] * new_events.num_rows, pa.int64())
-    )
-    inserted, existed = write_rows(connection, queue_log_events, new_events, "skip")
-    summary.duplicates += existed
-    if inserted == 0:
-        return
-    # Nothing new: a pure re-import changes nothing. Otherwise rebuild every call and agent
-    # the file mentions (a superset of what the new lines touch; the result is the same).
-    progress("rebuilding legs")
-    calls = con.sql("SELECT DISTINCT callid FROM ql_new").to_arrow_table()
-    stored_calls = _stored_events_of_calls(connection, site.code, calls)
-    con.register("_fw_stored", stored_calls)
-    con.execute(
-        # One row per event id: the lines just stored come back from the warehouse too.
-        """CREATE OR REPLACE TEMP TABLE ql_calls AS
-           SELECT DISTINCT ON (event_id) * FROM (
-             SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
-             FROM ql_new
-             UNION ALL
-             SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
-             FROM _fw_stored)"""
-    )
-    con.unregister("_fw_stored")
-    legs = queue_log.build_legs(con, "ql_calls", site)
-    legs = legs.append_column("import_id", pa.array([summary.import_id] * legs.num_rows, pa.int64()))
-    new, existed_legs = write_rows(connection, contacts, legs, "replace")
-    summary.contacts += new
-    summary.incomplete += int(pc.sum(pc.equal(legs.column("outcome"), "incomplete")).as_py() or 0)
-    del existed_legs  # replaced legs of calls that gained events: neither new nor duplicates
-
-    progress("rebuilding agent states")
-    summary.agent_states += _rebuild_agent_states(connection, con, site, summary.import_id or 0)
-
-
-def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table) -> pa.Table:
-    """Every stored queue_log event of these calls (to stitch them whole)."""
-    if calls.num_rows == 0:
-        return queue_log.EVENT_SCHEMA.empty_table()
-    if connection.dialect.name == "duckdb":
-        raw = connection.connection.driver_connection
-        raw.register("_fw_calls", calls)
-        try:
-            result = raw.sql(
-                """SELECT e.event_id, e.site, e.time_s, e.callid, e.queue, e.agent, e.event,
-                          e.data1, e.data2, e.data3, e.data4, e.data5
-                   FROM queue_log_events e JOIN _fw_calls c ON e.callid = c.callid WHERE e.site = ?""",
-                params=[site],
-            ).to_arrow_table()
-        finally:
-            raw.unregister("_fw_calls")
-        return result.cast(queue_log.EVENT_SCHEMA)
-    connection.execute(text("CREATE TEMP TABLE IF NOT EXISTS _fw_calls (callid VARCHAR(120)) ON COMMIT DROP"))
-    connection.execute(text("TRUNCATE _fw_calls"))
-    raw = connection.connection.driver_connection
-    with raw.cursor() as cursor, cursor.copy("COPY _fw_calls (callid) FROM STDIN") as copy:
-        for callid in calls.column("callid").to_pylist():
-            copy.write_row((callid,))
-    table = fetch_arrow(
-        connection,
-        """SELECT e.event_id, e.site, e.time_s, e.callid, e.queue, e.agent, e.event,
-                  e.data1, e.data2, e.data3, e.data4, e.data5
-           FROM queue_log_events e JOIN _fw_calls c ON e.callid = c.callid WHERE e.site = :site""",
-        {"site": site},
-    )
-    return table.cast(queue_log.EVENT_SCHEMA) if table.num_rows else queue_log.EVENT_SCHEMA.empty_table()
-
-
-def _rebuild_agent_states(
-    connection: Connection, con: duckdb.DuckDBPyConnection, site: SiteContext, import_id: int
-) -> int:
-    """Rebuild the states of every agent the new events mention, from the day before the
-    first new event onward, out of all stored events and contacts of those agents."""
-    bounds = con.execute(
-        "SELECT min(time_s), max(time_s) FROM ql_new WHERE agent NOT IN ('', 'NONE')"
-    ).fetchone()
-    agents = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT agent FROM ql_new WHERE agent NOT IN ('', 'NONE') ORDER BY agent"
-        ).fetchall()
-    ]
-    if not agents or bounds is None or bounds[0] is None:
-        return 0
-    from_s = float(bounds[0]) - _STATE_LOOKBACK_S
-    from_utc = datetime.fromtimestamp(from_s, UTC).replace(tzinfo=None)
-    in_agents = bindparam("agents", expanding=True)
-    session_rows = connection.execute(
-        text(
-            """SELECT agent, time_s, event, queue, coalesce(data1, ''), coalesce(data2, ''), callid
-               FROM queue_log_events WHERE site = :site AND agent IN :agents
-               AND event IN :events ORDER BY agent, time_s, event_id"""
-        ).bindparams(in_agents, bindparam("events", expanding=True)),
-        {"site": site.code, "agents": agents, "events": sorted(queue_log.AGENT_EVENTS)},
-    ).fetchall()
-    handled = connection.execute(
-        text(
-            """SELECT agent, answered_at, ended_at, wrapup_s FROM contacts
-               WHERE site = :site AND source = 'asterisk' AND agent IN :agents AND ended_at >= :since"""
-        ).bindparams(in_agents),
-        {"site": site.code, "agents": agents, "since": from_utc},
-    ).fetchall()
-    by_agent_events: dict[str, list[tuple[float, str, str, str, str, str]]] = {a: [] for a in agents}
-    initial: dict[str, queue_log.AgentState] = {}
-    for agent, time_s, event, queue, data1, data2, callid in session_rows:
-        if time_s < from_s:
-            # History before the window only sets the state at its start.
-            initial[agent] = queue_log.fold_agent_state(
-                initial.get(agent, queue_log.LOGGED_OUT), event, queue, data1
-            )
-        else:
-            by_agent_events[agent].append((time_s, event, queue, data1, data2, callid))
-    by_agent_contacts: dict[str, list[tuple[float, float | None, float | None]]] = {a: [] for a in agents}
-    epoch = datetime(1970, 1, 1)
-    for agent, answered, ended, wrap in handled:
-        if answered is not None and ended is not None:
-            by_agent_contacts[agent].append(
-                ((answered - epoch).total_seconds(), (ended - epoch).total_seconds(), wrap)
-            )
-    rows: list[dict[str, Any]] = []
-    for agent in agents:
-        timeline = queue_log.agent_timeline(
-            by_agent_events[agent],
-            by_agent_contacts[agent],
-            initial.get(agent, queue_log.LOGGED_OUT),
-            start_s=from_s if agent in initial else None,
-        )
-        rows.extend(r for r in queue_log.states_table(site, agent, timeline) if r["ended_at"] > from_utc)
-    # States are cut at local midnight, so replacing everything from the first cut on
-    # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
-    cut = _first_local_midnight(from_utc, site.time_zone)
-    connection.execute(
-        text(
-            "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' AND agent IN :agents "
-            "AND started_at >= :cut"
-        ).bindparams(in_agents),
-        {"site": site.code, "agents": agents, "cut": cut},
-    )
-    kept = [r for r in rows if r["started_at"] >= cut]
-    if not kept:
-        return 0
-    table = rows_to_table(kept, AGENT_STATE_SCHEMA)
-    table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
-    new, _ = write_rows(connection, agent_states, table, "replace")
-    return new
-
-
-def _first_local_midnight(utc_naive: datetime, time_zone: str) -> datetime:
-    zone = ZoneInfo(time_zone)
-    local = utc_naive.replace(tzinfo=UTC).astimezone(zone)
-    midnight = datetime.combine((local + timedelta(days=1)).date(), datetime.min.time(), tzinfo=zone)
-    return midnight.astimezone(UTC).replace(tzinfo=None)
-
-
 # --- one entry for every kind (CLI and web) --------------------------------------------------
 
 #: Shipped mappings for `floorwalker import contacts --mapping NAME`.
@@ -587,6 +287,8 @@ def loader_for(
 ) -> tuple[str, Callable[[Connection, ImportSummary, Progress], None]]:
     """(source name, load) for an import of ``kind`` over ``paths`` (path, display name)."""
     if kind == "queue-log":
+        from floorwalker.contacts.import_queue_log import queue_log_load
+
         return "asterisk", queue_log_load(paths, site, work_dir)
     if kind == "contacts":
         from floorwalker.contacts.mapping import MappingError, load_mapping, parse_mapped
@@ -615,6 +317,7 @@ def loader_for(
         # Connect re-delivers records: the newest LastUpdateTimestamp wins, whatever the order.
         return "connect", load_batches(batches, {"contacts": "newer"})
     if kind == "surveys":
+        from floorwalker.contacts.import_surveys import surveys_load
         from floorwalker.contacts.surveys import SOURCE, parse_surveys
 
         batches = (b for path, name in paths for b in parse_surveys(path, site, display_name=name))

@@ -1,0 +1,219 @@
+"""Asterisk queue_log imports: store every line once, then rebuild the legs and agent
+states of the calls and agents the new lines touch from everything stored."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import duckdb
+import pyarrow as pa
+import pyarrow.compute as pc
+from sqlalchemy import Connection, bindparam, text
+
+from floorwalker.contacts import queue_log
+from floorwalker.contacts.arrow import AGENT_STATE_SCHEMA, rows_to_table
+from floorwalker.contacts.imports import ImportSummary, Progress
+from floorwalker.contacts.ingest import SiteContext
+from floorwalker.contacts.models import agent_states, contacts, queue_log_events
+from floorwalker.contacts.service import fetch_arrow, write_rows
+
+#: Agent states are rebuilt from this long before the first new event (a session or a
+#: pause that began earlier is found by looking back to the agent's last such event).
+_STATE_LOOKBACK_S = 86_400.0
+
+
+def queue_log_load(
+    paths: list[tuple[Path, str]], site: SiteContext, work_dir: Path
+) -> Callable[[Connection, ImportSummary, Progress], None]:
+    """A ``load`` for run_import that reads queue_log files and rebuilds the affected legs
+    and agent states from every stored event of the same calls and agents."""
+
+    def load(connection: Connection, summary: ImportSummary, progress: Progress) -> None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        con = duckdb.connect(str(work_dir / f"queue-log-{summary.import_id}.duckdb"))
+        try:
+            # Spill to disk beyond 1 GB: a file of any size is read in bounded memory.
+            con.execute(f"SET memory_limit = '1GB'; SET temp_directory = '{work_dir / 'spill'}'")
+            _queue_log_into(connection, con, paths, site, summary, progress)
+        finally:
+            con.close()
+            for leftover in work_dir.glob(f"queue-log-{summary.import_id}.duckdb*"):
+                leftover.unlink(missing_ok=True)
+
+    return load
+
+
+def _queue_log_into(
+    connection: Connection,
+    con: duckdb.DuckDBPyConnection,
+    paths: list[tuple[Path, str]],
+    site: SiteContext,
+    summary: ImportSummary,
+    progress: Progress,
+) -> None:
+    progress("reading queue_log lines")
+    report = queue_log.read_files(con, paths, site)
+    summary.lines += report.lines
+    summary.duplicates += report.duplicates
+    summary.rejections.extend(report.rejections)
+    summary.rejected = len(summary.rejections)
+    summary.unknown_events.update(report.unknown_events)
+
+    progress("storing new events")
+    new_events = con.sql("SELECT * FROM ql_new").to_arrow_table()
+    new_events = new_events.append_column(
+        "import_id", pa.array([summary.import_id] * new_events.num_rows, pa.int64())
+    )
+    inserted, existed = write_rows(connection, queue_log_events, new_events, "skip")
+    summary.duplicates += existed
+    if inserted == 0:
+        return
+    # Nothing new: a pure re-import changes nothing. Otherwise rebuild every call and agent
+    # the file mentions (a superset of what the new lines touch; the result is the same).
+    progress("rebuilding legs")
+    calls = con.sql("SELECT DISTINCT callid FROM ql_new").to_arrow_table()
+    stored_calls = _stored_events_of_calls(connection, site.code, calls)
+    con.register("_fw_stored", stored_calls)
+    con.execute(
+        # One row per event id: the lines just stored come back from the warehouse too.
+        """CREATE OR REPLACE TEMP TABLE ql_calls AS
+           SELECT DISTINCT ON (event_id) * FROM (
+             SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
+             FROM ql_new
+             UNION ALL
+             SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
+             FROM _fw_stored)"""
+    )
+    con.unregister("_fw_stored")
+    legs = queue_log.build_legs(con, "ql_calls", site)
+    legs = legs.append_column("import_id", pa.array([summary.import_id] * legs.num_rows, pa.int64()))
+    new, existed_legs = write_rows(connection, contacts, legs, "replace")
+    summary.contacts += new
+    summary.incomplete += int(pc.sum(pc.equal(legs.column("outcome"), "incomplete")).as_py() or 0)
+    del existed_legs  # replaced legs of calls that gained events: neither new nor duplicates
+
+    progress("rebuilding agent states")
+    summary.agent_states += _rebuild_agent_states(connection, con, site, summary.import_id or 0)
+
+
+def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table) -> pa.Table:
+    """Every stored queue_log event of these calls (to stitch them whole)."""
+    if calls.num_rows == 0:
+        return queue_log.EVENT_SCHEMA.empty_table()
+    if connection.dialect.name == "duckdb":
+        raw = connection.connection.driver_connection
+        raw.register("_fw_calls", calls)
+        try:
+            result = raw.sql(
+                """SELECT e.event_id, e.site, e.time_s, e.callid, e.queue, e.agent, e.event,
+                          e.data1, e.data2, e.data3, e.data4, e.data5
+                   FROM queue_log_events e JOIN _fw_calls c ON e.callid = c.callid WHERE e.site = ?""",
+                params=[site],
+            ).to_arrow_table()
+        finally:
+            raw.unregister("_fw_calls")
+        return result.cast(queue_log.EVENT_SCHEMA)
+    connection.execute(text("CREATE TEMP TABLE IF NOT EXISTS _fw_calls (callid VARCHAR(120)) ON COMMIT DROP"))
+    connection.execute(text("TRUNCATE _fw_calls"))
+    raw = connection.connection.driver_connection
+    with raw.cursor() as cursor, cursor.copy("COPY _fw_calls (callid) FROM STDIN") as copy:
+        for callid in calls.column("callid").to_pylist():
+            copy.write_row((callid,))
+    table = fetch_arrow(
+        connection,
+        """SELECT e.event_id, e.site, e.time_s, e.callid, e.queue, e.agent, e.event,
+                  e.data1, e.data2, e.data3, e.data4, e.data5
+           FROM queue_log_events e JOIN _fw_calls c ON e.callid = c.callid WHERE e.site = :site""",
+        {"site": site},
+    )
+    return table.cast(queue_log.EVENT_SCHEMA) if table.num_rows else queue_log.EVENT_SCHEMA.empty_table()
+
+
+def _rebuild_agent_states(
+    connection: Connection, con: duckdb.DuckDBPyConnection, site: SiteContext, import_id: int
+) -> int:
+    """Rebuild the states of every agent the new events mention, from the day before the
+    first new event onward, out of all stored events and contacts of those agents."""
+    bounds = con.execute(
+        "SELECT min(time_s), max(time_s) FROM ql_new WHERE agent NOT IN ('', 'NONE')"
+    ).fetchone()
+    agents = [
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT agent FROM ql_new WHERE agent NOT IN ('', 'NONE') ORDER BY agent"
+        ).fetchall()
+    ]
+    if not agents or bounds is None or bounds[0] is None:
+        return 0
+    from_s = float(bounds[0]) - _STATE_LOOKBACK_S
+    from_utc = datetime.fromtimestamp(from_s, UTC).replace(tzinfo=None)
+    in_agents = bindparam("agents", expanding=True)
+    session_rows = connection.execute(
+        text(
+            """SELECT agent, time_s, event, queue, coalesce(data1, ''), coalesce(data2, ''), callid
+               FROM queue_log_events WHERE site = :site AND agent IN :agents
+               AND event IN :events ORDER BY agent, time_s, event_id"""
+        ).bindparams(in_agents, bindparam("events", expanding=True)),
+        {"site": site.code, "agents": agents, "events": sorted(queue_log.AGENT_EVENTS)},
+    ).fetchall()
+    handled = connection.execute(
+        text(
+            """SELECT agent, answered_at, ended_at, wrapup_s FROM contacts
+               WHERE site = :site AND source = 'asterisk' AND agent IN :agents AND ended_at >= :since"""
+        ).bindparams(in_agents),
+        {"site": site.code, "agents": agents, "since": from_utc},
+    ).fetchall()
+    by_agent_events: dict[str, list[tuple[float, str, str, str, str, str]]] = {a: [] for a in agents}
+    initial: dict[str, queue_log.AgentState] = {}
+    for agent, time_s, event, queue, data1, data2, callid in session_rows:
+        if time_s < from_s:
+            # History before the window only sets the state at its start.
+            initial[agent] = queue_log.fold_agent_state(
+                initial.get(agent, queue_log.LOGGED_OUT), event, queue, data1
+            )
+        else:
+            by_agent_events[agent].append((time_s, event, queue, data1, data2, callid))
+    by_agent_contacts: dict[str, list[tuple[float, float | None, float | None]]] = {a: [] for a in agents}
+    epoch = datetime(1970, 1, 1)
+    for agent, answered, ended, wrap in handled:
+        if answered is not None and ended is not None:
+            by_agent_contacts[agent].append(
+                ((answered - epoch).total_seconds(), (ended - epoch).total_seconds(), wrap)
+            )
+    rows: list[dict[str, Any]] = []
+    for agent in agents:
+        timeline = queue_log.agent_timeline(
+            by_agent_events[agent],
+            by_agent_contacts[agent],
+            initial.get(agent, queue_log.LOGGED_OUT),
+            start_s=from_s if agent in initial else None,
+        )
+        rows.extend(r for r in queue_log.states_table(site, agent, timeline) if r["ended_at"] > from_utc)
+    # States are cut at local midnight, so replacing everything from the first cut on
+    # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
+    cut = _first_local_midnight(from_utc, site.time_zone)
+    connection.execute(
+        text(
+            "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' AND agent IN :agents "
+            "AND started_at >= :cut"
+        ).bindparams(in_agents),
+        {"site": site.code, "agents": agents, "cut": cut},
+    )
+    kept = [r for r in rows if r["started_at"] >= cut]
+    if not kept:
+        return 0
+    table = rows_to_table(kept, AGENT_STATE_SCHEMA)
+    table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
+    new, _ = write_rows(connection, agent_states, table, "replace")
+    return new
+
+
+def _first_local_midnight(utc_naive: datetime, time_zone: str) -> datetime:
+    zone = ZoneInfo(time_zone)
+    local = utc_naive.replace(tzinfo=UTC).astimezone(zone)
+    midnight = datetime.combine((local + timedelta(days=1)).date(), datetime.min.time(), tzinfo=zone)
+    return midnight.astimezone(UTC).replace(tzinfo=None)
