@@ -51,6 +51,11 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
     cursor.close()
 
 
+def _duckdb_settings(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    # DuckDB draws a progress bar on stdout for long queries: it would corrupt --json output.
+    dbapi_connection.execute("SET enable_progress_bar = false")
+
+
 def get_engine(url: str) -> Engine:
     """The process-wide engine for ``url`` (created on first use)."""
     with _lock:
@@ -73,6 +78,8 @@ def get_engine(url: str) -> Engine:
             raise StoreUnavailable(f"cannot open {mask_url(url)}: {exc}") from None
         if backend == "sqlite":
             event.listen(engine, "connect", _sqlite_pragmas)
+        elif backend == "duckdb":
+            event.listen(engine, "connect", _duckdb_settings)
         _engines[url] = engine
         return engine
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import random
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -269,11 +270,27 @@ def test_agent_timeline_overlapping_chats_are_one_on_contact_stretch() -> None:
     assert timeline == [(0.0, 10.0, "available", None), (10.0, 80.0, "on_contact", None)]
 
 
+def _states(timeline: list[tuple[float, float, str, str | None]], site: SiteContext = SITE) -> list[dict]:
+    return ql.states_table(duckdb.connect(), site, ql.flatten_timelines({"SIP/1": timeline})).to_pylist()
+
+
 def test_states_are_cut_at_local_midnight() -> None:
     # 22:00 to 02:00 London time in January (UTC+0): two rows, cut at midnight.
-    rows = ql.states_table(SITE, "SIP/1", [(1767304800.0, 1767319200.0, "available", None)])
+    rows = _states([(1767304800.0, 1767319200.0, "available", None)])
     assert [(r["started_at"].hour, r["ended_at"].hour) for r in rows] == [(22, 0), (0, 2)]
     assert sum(r["duration_s"] for r in rows) == 4 * 3600
+    assert rows[1]["source_key"] == "PBX|SIP/1|2026-01-02T00:00:00.000000"
+
+
+def test_states_are_cut_at_local_midnight_in_summer_time_and_on_dst_days() -> None:
+    # 22:30 BST on 24 Oct 2026 to 02:30 GMT on 26 Oct: cut at each London midnight; the
+    # 25th (clocks go back) is a 25-hour day.
+    start = datetime(2026, 10, 24, 21, 30, tzinfo=UTC).timestamp()
+    end = datetime(2026, 10, 26, 2, 30, tzinfo=UTC).timestamp()
+    rows = _states([(start, end, "not_ready", "training")])
+    assert [r["duration_s"] / 3600 for r in rows] == [1.5, 25.0, 2.5]
+    assert [(r["started_local"].hour, r["utc_offset_s"]) for r in rows] == [(22, 3600), (0, 3600), (0, 0)]
+    assert {r["reason"] for r in rows} == {"training"}
 
 
 # --- property tests -----------------------------------------------------------------------

@@ -6,7 +6,6 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -15,7 +14,6 @@ import pyarrow.compute as pc
 from sqlalchemy import Connection, bindparam, text
 
 from floorwalker.contacts import queue_log
-from floorwalker.contacts.arrow import AGENT_STATE_SCHEMA, rows_to_table
 from floorwalker.contacts.imports import ImportSummary, Progress
 from floorwalker.contacts.ingest import SiteContext
 from floorwalker.contacts.models import agent_states, contacts, queue_log_events
@@ -37,7 +35,10 @@ def queue_log_load(
         con = duckdb.connect(str(work_dir / f"queue-log-{summary.import_id}.duckdb"))
         try:
             # Spill to disk beyond 1 GB: a file of any size is read in bounded memory.
-            con.execute(f"SET memory_limit = '1GB'; SET temp_directory = '{work_dir / 'spill'}'")
+            con.execute(
+                f"SET memory_limit = '1GB'; SET temp_directory = '{work_dir / 'spill'}'; "
+                "SET enable_progress_bar = false"
+            )
             _queue_log_into(connection, con, paths, site, summary, progress)
         finally:
             con.close()
@@ -76,20 +77,24 @@ def _queue_log_into(
     # the file mentions (a superset of what the new lines touch; the result is the same).
     progress("rebuilding legs")
     calls = con.sql("SELECT DISTINCT callid FROM ql_new").to_arrow_table()
-    stored_calls = _stored_events_of_calls(connection, site.code, calls)
-    con.register("_fw_stored", stored_calls)
-    con.execute(
-        # One row per event id: the lines just stored come back from the warehouse too.
-        """CREATE OR REPLACE TEMP TABLE ql_calls AS
-           SELECT DISTINCT ON (event_id) * FROM (
-             SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
-             FROM ql_new
-             UNION ALL
-             SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
-             FROM _fw_stored)"""
-    )
-    con.unregister("_fw_stored")
-    legs = queue_log.build_legs(con, "ql_calls", site)
+    stored_calls = _stored_events_of_calls(connection, site.code, calls, summary.import_id or 0)
+    relation = "ql_new"
+    if stored_calls.num_rows:
+        # Events of these calls from earlier imports; a line of this file stored before is
+        # in both, hence one row per event id.
+        con.register("_fw_stored", stored_calls)
+        con.execute(
+            """CREATE OR REPLACE TEMP TABLE ql_calls AS
+               SELECT DISTINCT ON (event_id) * FROM (
+                 SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
+                 FROM ql_new
+                 UNION ALL
+                 SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
+                 FROM _fw_stored)"""
+        )
+        con.unregister("_fw_stored")
+        relation = "ql_calls"
+    legs = queue_log.build_legs(con, relation, site)
     legs = legs.append_column("import_id", pa.array([summary.import_id] * legs.num_rows, pa.int64()))
     new, existed_legs = write_rows(connection, contacts, legs, "replace")
     summary.contacts += new
@@ -100,8 +105,8 @@ def _queue_log_into(
     summary.agent_states += _rebuild_agent_states(connection, con, site, summary.import_id or 0)
 
 
-def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table) -> pa.Table:
-    """Every stored queue_log event of these calls (to stitch them whole)."""
+def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table, import_id: int) -> pa.Table:
+    """Every queue_log event of these calls stored by earlier imports (to stitch them whole)."""
     if calls.num_rows == 0:
         return queue_log.EVENT_SCHEMA.empty_table()
     if connection.dialect.name == "duckdb":
@@ -111,8 +116,9 @@ def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table) 
             result = raw.sql(
                 """SELECT e.event_id, e.site, e.time_s, e.callid, e.queue, e.agent, e.event,
                           e.data1, e.data2, e.data3, e.data4, e.data5
-                   FROM queue_log_events e JOIN _fw_calls c ON e.callid = c.callid WHERE e.site = ?""",
-                params=[site],
+                   FROM queue_log_events e JOIN _fw_calls c ON e.callid = c.callid
+                   WHERE e.site = ? AND e.import_id <> ?""",
+                params=[site, import_id],
             ).to_arrow_table()
         finally:
             raw.unregister("_fw_calls")
@@ -127,8 +133,9 @@ def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table) 
         connection,
         """SELECT e.event_id, e.site, e.time_s, e.callid, e.queue, e.agent, e.event,
                   e.data1, e.data2, e.data3, e.data4, e.data5
-           FROM queue_log_events e JOIN _fw_calls c ON e.callid = c.callid WHERE e.site = :site""",
-        {"site": site},
+           FROM queue_log_events e JOIN _fw_calls c ON e.callid = c.callid
+           WHERE e.site = :site AND e.import_id <> :import_id""",
+        {"site": site, "import_id": import_id},
     )
     return table.cast(queue_log.EVENT_SCHEMA) if table.num_rows else queue_log.EVENT_SCHEMA.empty_table()
 
@@ -184,15 +191,15 @@ def _rebuild_agent_states(
             by_agent_contacts[agent].append(
                 ((answered - epoch).total_seconds(), (ended - epoch).total_seconds(), wrap)
             )
-    rows: list[dict[str, Any]] = []
-    for agent in agents:
-        timeline = queue_log.agent_timeline(
+    timelines = {
+        agent: queue_log.agent_timeline(
             by_agent_events[agent],
             by_agent_contacts[agent],
             initial.get(agent, queue_log.LOGGED_OUT),
             start_s=from_s if agent in initial else None,
         )
-        rows.extend(r for r in queue_log.states_table(site, agent, timeline) if r["ended_at"] > from_utc)
+        for agent in agents
+    }
     # States are cut at local midnight, so replacing everything from the first cut on
     # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
     cut = _first_local_midnight(from_utc, site.time_zone)
@@ -203,10 +210,10 @@ def _rebuild_agent_states(
         ).bindparams(in_agents),
         {"site": site.code, "agents": agents, "cut": cut},
     )
-    kept = [r for r in rows if r["started_at"] >= cut]
-    if not kept:
+    table = queue_log.states_table(con, site, queue_log.flatten_timelines(timelines))
+    table = table.filter(pc.greater_equal(table.column("started_at"), pa.scalar(cut, pa.timestamp("us"))))
+    if table.num_rows == 0:
         return 0
-    table = rows_to_table(kept, AGENT_STATE_SCHEMA)
     table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
     new, _ = write_rows(connection, agent_states, table, "replace")
     return new

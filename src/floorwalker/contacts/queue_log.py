@@ -43,17 +43,18 @@ import io
 import itertools
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from floorwalker.contacts.arrow import AGENT_STATE_SCHEMA, CONTACT_SCHEMA
 from floorwalker.contacts.ingest import Rejection, SiteContext
-from floorwalker.contacts.keys import STABLE_ID_SQL, stable_id
+from floorwalker.contacts.keys import STABLE_ID_SQL
 
 SOURCE = "asterisk"
 
@@ -384,6 +385,8 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
           {channel_sql} AS channel, 'inbound' AS direction,
           nullif(nullif(nullif(trim(callerid), ''), 'unknown'), 'anonymous') AS customer_key,
           CAST(round(arrived_s * 1e6) AS BIGINT) AS arrived_us,
+          epoch_us(timezone(?, timezone('UTC', make_timestamp(CAST(round(arrived_s * 1e6) AS BIGINT)))))
+            AS local_us,
           CASE WHEN outcome IN ('answered','transferred') THEN
                CAST(round(coalesce(connect_s, arrived_s + reported_wait) * 1e6) AS BIGINT) END AS answered_us,
           CASE WHEN end_s IS NOT NULL THEN CAST(round(end_s * 1e6) AS BIGINT)
@@ -405,38 +408,25 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
         FROM linked
         ORDER BY arrived_s, source_key
         """,
-        params=[site.code, site.code],
+        params=[site.code, site.code, site.time_zone],
     ).to_arrow_table()
-    return _to_contacts(result, site)
+    return _to_contacts(result)
 
 
 def _quote(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def _to_contacts(raw: pa.Table, site: SiteContext) -> pa.Table:
-    """Epoch microseconds to naive-UTC instants, plus the site's local clock."""
-    zone = ZoneInfo(site.time_zone)
+def _to_contacts(raw: pa.Table) -> pa.Table:
+    """Epoch microseconds (UTC, and the site's wall clock computed in SQL) to the contacts schema."""
 
     def naive_utc(name: str) -> pa.Array:
         return raw.column(name).cast(pa.timestamp("us"))
 
     arrived = naive_utc("arrived_us")
-    # The local clock and its offset, per distinct UTC hour (offsets change on the hour or
-    # half hour, so a cache keyed on the minute is exact and keeps this off the hot path).
-    offsets: dict[datetime, int] = {}
-    offset_values: list[int] = []
-    for moment in arrived.to_pylist():
-        minute = moment.replace(second=0, microsecond=0)
-        offset = offsets.get(minute)
-        if offset is None:
-            delta = minute.replace(tzinfo=UTC).astimezone(zone).utcoffset() or timedelta(0)
-            offset = offsets[minute] = int(delta.total_seconds())
-        offset_values.append(offset)
-    offset_array = pa.array(offset_values, pa.int32())
-    local = pa.array(
-        [m + timedelta(seconds=o) for m, o in zip(arrived.to_pylist(), offset_values, strict=True)],
-        pa.timestamp("us"),
+    local = raw.column("local_us").cast(pa.timestamp("us"))
+    offset_array = pc.divide(pc.subtract(raw.column("local_us"), raw.column("arrived_us")), 1_000_000).cast(
+        pa.int32()
     )
     columns: dict[str, Any] = {
         "contact_id": raw.column("contact_id"),
@@ -576,57 +566,68 @@ def _pause_reason(data: str) -> str | None:
     return text or None
 
 
-def split_at_local_midnight(
-    start: datetime, end: datetime, zone: ZoneInfo
-) -> list[tuple[datetime, datetime]]:
-    """[start, end) in naive UTC cut at each site-local midnight inside it."""
-    pieces: list[tuple[datetime, datetime]] = []
-    cursor = start
-    while cursor < end:
-        local = cursor.replace(tzinfo=UTC).astimezone(zone)
-        next_midnight = (local + timedelta(days=1)).replace(hour=0, minute=0, second=0, microsecond=0)
-        boundary = datetime.combine(next_midnight.date(), datetime.min.time(), tzinfo=zone)
-        boundary_utc = boundary.astimezone(UTC).replace(tzinfo=None)
-        piece_end = min(end, boundary_utc)
-        pieces.append((cursor, piece_end))
-        cursor = piece_end
-    return pieces
-
-
-def states_table(
-    site: SiteContext, agent: str, timeline: list[tuple[float, float, str, str | None]]
-) -> list[dict[str, Any]]:
-    """Agent-state rows (AGENT_STATE_SCHEMA) from one agent's timeline, cut at local midnight."""
-    zone = ZoneInfo(site.time_zone)
-    rows: list[dict[str, Any]] = []
-    for start_s, end_s, state, reason in timeline:
-        start = datetime.fromtimestamp(start_s, UTC).replace(tzinfo=None)
-        end = datetime.fromtimestamp(end_s, UTC).replace(tzinfo=None)
-        for piece_start, piece_end in split_at_local_midnight(start, end, zone):
-            key = f"{site.code}|{agent}|{piece_start.isoformat()}"
-            aware = piece_start.replace(tzinfo=UTC).astimezone(zone)
-            offset = int((aware.utcoffset() or timedelta(0)).total_seconds())
-            rows.append(
-                {
-                    "state_id": stable_id(SOURCE, key),
-                    "source": SOURCE,
-                    "source_key": key,
-                    "site": site.code,
-                    "agent": agent,
-                    "state": state,
-                    "reason": reason,
-                    "started_at": piece_start,
-                    "ended_at": piece_end,
-                    "started_local": aware.replace(tzinfo=None),
-                    "utc_offset_s": offset,
-                    "duration_s": (piece_end - piece_start).total_seconds(),
-                }
+def states_table(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table) -> pa.Table:
+    """Agent-state rows (AGENT_STATE_SCHEMA) from flattened timelines — columns agent,
+    start_s, end_s, state, reason — cut at each site-local midnight (a DST day's midnight
+    included), keyed by site, agent and start. Runs in DuckDB: millions of rows, no loop."""
+    state_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
+    con.register("_fw_timelines", timelines)
+    try:
+        result = con.sql(
+            f"""
+            WITH t AS (
+              SELECT *, make_timestamp(CAST(round(start_s * 1e6) AS BIGINT)) AS s_utc,
+                        make_timestamp(CAST(round(end_s * 1e6) AS BIGINT)) AS e_utc
+              FROM _fw_timelines WHERE end_s > start_s
+            ), days AS (
+              SELECT *, unnest(generate_series(CAST(timezone($tz, timezone('UTC', s_utc)) AS DATE),
+                                              CAST(timezone($tz, timezone('UTC', e_utc)) AS DATE),
+                                              INTERVAL 1 DAY)) AS day
+              FROM t
+            ), pieces AS (
+              SELECT agent, state, reason,
+                greatest(s_utc, timezone('UTC', timezone($tz, CAST(day AS TIMESTAMP)))) AS started_at,
+                least(e_utc, timezone('UTC', timezone($tz, CAST(day + INTERVAL 1 DAY AS TIMESTAMP))))
+                  AS ended_at
+              FROM days
+            ), keyed AS (
+              SELECT *,
+                     $site || '|' || agent || '|' || strftime(started_at, '%Y-%m-%dT%H:%M:%S.%f')
+                       AS source_key,
+                     timezone($tz, timezone('UTC', started_at)) AS started_local
+              FROM pieces WHERE started_at < ended_at
             )
-    return rows
+            SELECT {state_id} AS state_id, '{SOURCE}' AS source, source_key, $site AS site, agent, state,
+                   reason, started_at, ended_at, started_local,
+                   CAST(epoch(started_local) - epoch(started_at) AS INTEGER) AS utc_offset_s,
+                   epoch(ended_at) - epoch(started_at) AS duration_s
+            FROM keyed ORDER BY agent, started_at""",
+            params={"tz": site.time_zone, "site": site.code},
+        ).to_arrow_table()
+    finally:
+        con.unregister("_fw_timelines")
+    return result.cast(AGENT_STATE_SCHEMA)
 
 
-def empty_states() -> pa.Table:
-    return AGENT_STATE_SCHEMA.empty_table()
+def flatten_timelines(timelines: dict[str, list[tuple[float, float, str, str | None]]]) -> pa.Table:
+    """{agent: timeline} as one Arrow table (agent, start_s, end_s, state, reason)."""
+    agents, starts, ends, states, reasons = [], [], [], [], []
+    for agent, timeline in timelines.items():
+        for start_s, end_s, state, reason in timeline:
+            agents.append(agent)
+            starts.append(start_s)
+            ends.append(end_s)
+            states.append(state)
+            reasons.append(reason)
+    return pa.table(
+        {
+            "agent": pa.array(agents, pa.string()),
+            "start_s": pa.array(starts, pa.float64()),
+            "end_s": pa.array(ends, pa.float64()),
+            "state": pa.array(states, pa.string()),
+            "reason": pa.array(reasons, pa.string()),
+        }
+    )
 
 
 def write_rejections_csv(rejections: list[Rejection]) -> bytes:

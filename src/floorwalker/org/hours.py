@@ -58,8 +58,8 @@ def parse(text: str) -> BusinessHours:
             if first not in DAYS or last not in DAYS:
                 raise BusinessHoursError(f"'{day_part}': unknown day; use {', '.join(DAYS)}")
             # A range may wrap round the week: "sun-thu" is the working week in much of the world.
-            start, stop = DAYS.index(first), DAYS.index(last)
-            days = tuple(DAYS[(start + i) % 7] for i in range((stop - start) % 7 + 1))
+            first_index, last_index = DAYS.index(first), DAYS.index(last)
+            days = tuple(DAYS[(first_index + i) % 7] for i in range((last_index - first_index) % 7 + 1))
         else:
             if day_part not in DAYS:
                 raise BusinessHoursError(f"'{day_part}': unknown day; use {', '.join(DAYS)}")
