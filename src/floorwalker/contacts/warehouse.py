@@ -25,6 +25,17 @@ def _v2_imports(connection: Connection) -> None:
     8-byte floats (schema 1 made them 4-byte REAL on DuckDB)."""
     connection.execute(text("ALTER TABLE contacts ADD COLUMN source_updated_at TIMESTAMP"))
     if connection.dialect.name == "duckdb":
+        # Secondary indexes are PostgreSQL-only from schema 2 (see contacts.models).
+        for index in (
+            "ix_contacts_site_arrived",
+            "ix_contacts_queue_arrived",
+            "ix_contacts_agent_arrived",
+            "ix_contacts_customer",
+            "ix_agent_states_agent_started",
+            "ix_agent_states_site_started",
+            "ix_survey_responses_contact",
+        ):
+            connection.execute(text(f"DROP INDEX IF EXISTS {index}"))
         for table, column in (
             ("contacts", "wait_s"),
             ("contacts", "talk_s"),
