@@ -193,6 +193,21 @@ def run_import(
     summary = ImportSummary(kind=kind, dry_run=dry_run)
     connection = engine.connect()
     transaction = connection.begin()
+
+    def record(conn: Connection, done: ImportSummary, status: str, message: str | None = None) -> None:
+        _record(
+            conn,
+            done,
+            kind=kind,
+            source=source,
+            site=site.code,
+            files=files,
+            username=actor.username,
+            started=started,
+            status=status,
+            message=message,
+        )
+
     try:
         summary.import_id = _next_import_id(connection)
         load(connection, summary, progress)
@@ -204,17 +219,7 @@ def run_import(
         if dry_run:
             transaction.rollback()
         else:
-            _record(
-                connection,
-                summary,
-                kind=kind,
-                source=source,
-                site=site.code,
-                files=files,
-                username=actor.username,
-                started=started,
-                status="loaded",
-            )
+            record(connection, summary, "loaded")
             transaction.commit()
     except BaseException as exc:
         if transaction.is_active:
@@ -224,18 +229,7 @@ def run_import(
         failed = ImportSummary(kind=kind, import_id=summary.import_id, lines=summary.lines)
         with engine.begin() as conn:
             failed.import_id = _next_import_id(conn)
-            _record(
-                conn,
-                failed,
-                kind=kind,
-                source=source,
-                site=site.code,
-                files=files,
-                username=actor.username,
-                started=started,
-                status="failed",
-                message=f"{type(exc).__name__}: {exc}"[:2000],
-            )
+            record(conn, failed, "failed", f"{type(exc).__name__}: {exc}"[:2000])
         raise
     connection.close()
     return summary

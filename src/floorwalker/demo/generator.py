@@ -401,5 +401,5 @@ def _in_progress(
     done: npt.NDArray[np.bool_], arrived_s: npt.NDArray[np.int64], end_s: int
 ) -> npt.NDArray[np.bool_]:
     """Legs that entered their queue by ``end_s`` but had not finished: still waiting or in
-    service. A transfer leg that was never triggered keeps the placeholder arrival −1."""
+    service. A transfer leg that was never triggered keeps the sentinel arrival −1."""
     return ~done & (arrived_s >= 0) & (arrived_s <= end_s)
