@@ -275,11 +275,22 @@ def read_files(
             reason = "line is not valid UTF-8 text"
         report.rejections.append(Rejection.of(file, line, bad, reason, text))
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE ql_new AS
-        SELECT DISTINCT ON (event_id) {event_id} AS event_id, site_code AS site, time_s, callid, queue,
+        f"""CREATE OR REPLACE TEMP TABLE ql_valid AS
+        SELECT {event_id} AS event_id, site_code AS site, time_s, callid, queue,
                agent, event, data1, data2, data3, data4, data5
         FROM ql_checked WHERE bad_field IS NULL"""
     )
+    # Repeated lines (overlapping files) are the exception: keeping one row per event id
+    # costs a full-row DISTINCT, so it runs only when a repeat exists.
+    repeats = con.execute(
+        "SELECT count(*) FROM (SELECT event_id FROM ql_valid GROUP BY event_id HAVING count(*) > 1)"
+    ).fetchone()[0]  # type: ignore[index]
+    if repeats:
+        con.execute("CREATE OR REPLACE TEMP TABLE ql_new AS SELECT DISTINCT ON (event_id) * FROM ql_valid")
+        con.execute("DROP TABLE ql_valid")
+    else:
+        con.execute("DROP TABLE IF EXISTS ql_new")
+        con.execute("ALTER TABLE ql_valid RENAME TO ql_new")
     valid = report.lines - len(report.rejections)
     distinct = con.execute("SELECT count(*) FROM ql_new").fetchone()[0]  # type: ignore[index]
     report.duplicates = valid - distinct
