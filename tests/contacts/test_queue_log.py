@@ -507,3 +507,17 @@ def test_values_longer_than_their_columns_are_rejected_not_failing_the_load(tmp_
     )
     assert [(r.line, r.field) for r in report.rejections] == [(1, "queue"), (2, "agent"), (3, "data")]
     assert legs == []
+
+
+def test_agent_states_are_the_same_whatever_the_chunk_size(stores, db, tmp_path, monkeypatch) -> None:
+    f.site(db, code="PBX")
+    second_agent = SESSION.replace("SIP/1", "SIP/2") + CALLS.replace("c1", "d1").replace("SIP/1", "SIP/2")
+    text_ = SESSION + CALLS + LATER + second_agent
+    _import(stores, tmp_path, text_, "whole")
+    expected = _snapshot(stores)
+    assert {row[4] for row in expected[1]} == {"SIP/1", "SIP/2"}
+    stores.empty()
+    f.site(db, code="PBX")
+    monkeypatch.setattr(import_queue_log, "_AGENTS_PER_CHUNK", 1)
+    _import(stores, tmp_path, text_, "chunked")
+    assert _snapshot(stores) == expected

@@ -22,6 +22,8 @@ from floorwalker.contacts.service import fetch_arrow, write_rows
 #: Agent states are rebuilt from this long before the first new event (a session or a
 #: pause that began earlier is found by looking back to the agent's last such event).
 _STATE_LOOKBACK_S = 86_400.0
+#: Agents whose states are rebuilt together (bounds the memory of a big import).
+_AGENTS_PER_CHUNK = 25
 
 
 def queue_log_load(
@@ -158,6 +160,37 @@ def _rebuild_agent_states(
         return 0
     from_s = float(bounds[0]) - _STATE_LOOKBACK_S
     from_utc = datetime.fromtimestamp(from_s, UTC).replace(tzinfo=None)
+    # States are cut at local midnight, so replacing everything from the first cut on
+    # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
+    cut = _first_local_midnight(from_utc, site.time_zone)
+    written = 0
+    # A few dozen agents at a time: memory stays bounded by the chunk, not the file.
+    for first in range(0, len(agents), _AGENTS_PER_CHUNK):
+        chunk = agents[first : first + _AGENTS_PER_CHUNK]
+        table = _agent_states_of(connection, con, site, chunk, from_s, from_utc, cut)
+        connection.execute(
+            text(
+                "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' AND agent IN :agents "
+                "AND started_at >= :cut"
+            ).bindparams(bindparam("agents", expanding=True)),
+            {"site": site.code, "agents": chunk, "cut": cut},
+        )
+        if table.num_rows:
+            table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
+            written += write_rows(connection, agent_states, table, "replace")[0]
+    return written
+
+
+def _agent_states_of(
+    connection: Connection,
+    con: duckdb.DuckDBPyConnection,
+    site: SiteContext,
+    agents: list[str],
+    from_s: float,
+    from_utc: datetime,
+    cut: datetime,
+) -> pa.Table:
+    """The rebuilt states of ``agents`` from ``cut`` on, from every stored event and contact."""
     in_agents = bindparam("agents", expanding=True)
     session_rows = connection.execute(
         text(
@@ -203,23 +236,8 @@ def _rebuild_agent_states(
         )
         for agent in agents
     }
-    # States are cut at local midnight, so replacing everything from the first cut on
-    # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
-    cut = _first_local_midnight(from_utc, site.time_zone)
-    connection.execute(
-        text(
-            "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' AND agent IN :agents "
-            "AND started_at >= :cut"
-        ).bindparams(in_agents),
-        {"site": site.code, "agents": agents, "cut": cut},
-    )
     table = queue_log.states_table(con, site, queue_log.flatten_timelines(timelines))
-    table = table.filter(pc.greater_equal(table.column("started_at"), pa.scalar(cut, pa.timestamp("us"))))
-    if table.num_rows == 0:
-        return 0
-    table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
-    new, _ = write_rows(connection, agent_states, table, "replace")
-    return new
+    return table.filter(pc.greater_equal(table.column("started_at"), pa.scalar(cut, pa.timestamp("us"))))
 
 
 def _first_local_midnight(utc_naive: datetime, time_zone: str) -> datetime:
