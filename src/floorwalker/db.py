@@ -52,8 +52,12 @@ def _sqlite_pragmas(dbapi_connection, _record) -> None:  # type: ignore[no-untyp
 
 
 def _duckdb_settings(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+    from floorwalker.settings import get_settings
+
     # DuckDB draws a progress bar on stdout for long queries: it would corrupt --json output.
     dbapi_connection.execute("SET enable_progress_bar = false")
+    limit = get_settings().duckdb_memory_limit.replace("'", "")
+    dbapi_connection.execute(f"SET memory_limit = '{limit}'")
 
 
 def get_engine(url: str) -> Engine:

@@ -33,6 +33,11 @@ class Settings(BaseSettings):
         validation_alias=AliasChoices("WAREHOUSE_URL", "FLOORWALKER_WAREHOUSE_URL"),
         description="Contact warehouse. Default: DuckDB file in the data directory.",
     )
+    duckdb_memory_limit: str = Field(
+        default="1GB",
+        description="Memory the embedded DuckDB warehouse may use before spilling to disk "
+        "(DuckDB's own default is 80% of RAM, which a big import would take).",
+    )
     host: str = "127.0.0.1"
     port: int = 8000
     session_hours: float = Field(default=12.0, description="Web session lifetime, hours.")

@@ -22,6 +22,8 @@ from floorwalker.contacts.service import fetch_arrow, write_rows
 #: Agent states are rebuilt from this long before the first new event (a session or a
 #: pause that began earlier is found by looking back to the agent's last such event).
 _STATE_LOOKBACK_S = 86_400.0
+#: queue_log events written to the warehouse per statement.
+_EVENTS_PER_WRITE = 500_000
 #: Agents whose states are rebuilt together (bounds the memory of a big import).
 _AGENTS_PER_CHUNK = 25
 
@@ -67,12 +69,16 @@ def _queue_log_into(
     summary.unknown_events.update(report.unknown_events)
 
     progress("storing new events")
-    new_events = con.sql("SELECT * FROM ql_new").to_arrow_table()
-    new_events = new_events.append_column(
-        "import_id", pa.array([summary.import_id] * new_events.num_rows, pa.int64())
-    )
-    inserted, existed = write_rows(connection, queue_log_events, new_events, "skip")
-    summary.duplicates += existed
+    inserted = 0
+    # In slices: a file of any size never sits whole in Python memory.
+    for batch in con.sql("SELECT * FROM ql_new").to_arrow_reader(_EVENTS_PER_WRITE):
+        events = pa.Table.from_batches([batch])
+        events = events.append_column(
+            "import_id", pa.array([summary.import_id] * events.num_rows, pa.int64())
+        )
+        new, existed = write_rows(connection, queue_log_events, events, "skip")
+        inserted += new
+        summary.duplicates += existed
     if inserted == 0:
         return
     # Nothing new: a pure re-import changes nothing. Otherwise rebuild every call and agent
