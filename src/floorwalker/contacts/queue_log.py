@@ -236,7 +236,7 @@ def read_files(
                  coalesce(p[9], '') AS data4, coalesce(array_to_string(p[10:], '|'), '') AS data5
           FROM split
         )
-        SELECT *,
+        SELECT file, line, text, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5,
           CASE
             WHEN n < 5 THEN 'line'
             WHEN time_s IS NULL THEN 'time'
@@ -249,9 +249,8 @@ def read_files(
               THEN 'data'
             WHEN text LIKE '%' || chr(65533) || '%' THEN 'line'
           END AS bad_field,
-          rtrim(CAST(time_s AS VARCHAR) || '|' || callid || '|' || queue || '|' || agent || '|' || event
-                || '|' || data1 || '|' || data2 || '|' || data3 || '|' || data4 || '|' || data5, '|')
-            AS canonical,
+          rtrim(concat_ws('|', CAST(time_s AS VARCHAR), callid, queue, agent, event,
+                          data1, data2, data3, data4, data5), '|') AS canonical,
           ? AS site_code
         FROM typed""",
         [site.code],
