@@ -1,6 +1,6 @@
 """Both stores on both engines: init is idempotent, the URL helpers behave."""
 
-from floorwalker.contacts.models import warehouse_metadata
+from floorwalker.contacts.models import WAREHOUSE_SCHEMA_VERSION, warehouse_metadata
 from floorwalker.contacts.warehouse import upgrade_warehouse
 from floorwalker.db import mask_url
 from floorwalker.settings import Settings, normalise_url
@@ -12,9 +12,9 @@ WAREHOUSE = set(warehouse_metadata.tables)
 def test_init_again_changes_nothing(stores) -> None:
     first = init_stores(stores.settings.resolved_database_url, stores.settings.resolved_warehouse_url)
     again = init_stores(stores.settings.resolved_database_url, stores.settings.resolved_warehouse_url)
-    assert first == again == {"operational_revision": "0001", "warehouse_version": 2}
+    assert first == again == {"operational_revision": "0001", "warehouse_version": WAREHOUSE_SCHEMA_VERSION}
     assert current_revision(stores.operational) == "0001"
-    assert upgrade_warehouse(stores.warehouse) == 2
+    assert upgrade_warehouse(stores.warehouse) == WAREHOUSE_SCHEMA_VERSION
 
 
 def test_migrations_match_the_models(stores) -> None:
@@ -63,7 +63,8 @@ def test_urls() -> None:
 
 def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path) -> None:
     """A warehouse made by the first release (schema 1) gains the import tables and the
-    contacts.source_updated_at column, keeping its rows."""
+    contacts.source_updated_at column, and (schema 3) loses DuckDB's primary-key indexes,
+    keeping its rows."""
     from sqlalchemy import Column, Double, Float, MetaData, Table, text
 
     from floorwalker.contacts.models import agent_states, contacts, survey_responses, warehouse_schema_version
@@ -99,7 +100,7 @@ def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path) -> None:
                 "'voice', 'inbound', '2026-01-01', '2026-01-01', 0, 'answered')"
             )
         )
-    assert upgrade_warehouse(engine) == 2
+    assert upgrade_warehouse(engine) == 3
     with engine.connect() as conn:
         columns = set(
             conn.execute(
@@ -117,3 +118,11 @@ def test_a_version_1_warehouse_is_upgraded_in_place(tmp_path) -> None:
             )
         ).scalar_one()
         assert wait_type == "DOUBLE"
+        primary_keys = conn.execute(
+            text(
+                "SELECT count(*) FROM information_schema.table_constraints "
+                "WHERE constraint_type = 'PRIMARY KEY' AND table_name IN "
+                "('contacts', 'agent_states', 'survey_responses', 'queue_log_events')"
+            )
+        ).scalar_one()
+        assert primary_keys == 0

@@ -40,6 +40,50 @@ def local_day_bounds_utc(day: date, time_zone: str) -> tuple[datetime, datetime]
     return to_utc_naive(start), to_utc_naive(end)
 
 
+def local_days_utc(
+    first_utc: datetime, last_utc: datetime, time_zone: str
+) -> list[tuple[datetime, datetime]]:
+    """Every site-local day that overlaps [first_utc, last_utc] (naive UTC), as its
+    (start, end) bounds in naive UTC, in order; DST days are 23 or 25 hours long."""
+    zone = ZoneInfo(time_zone)
+    day = first_utc.replace(tzinfo=UTC).astimezone(zone).date()
+    last = last_utc.replace(tzinfo=UTC).astimezone(zone).date()
+    days = []
+    while day <= last:
+        days.append(local_day_bounds_utc(day, time_zone))
+        day += timedelta(days=1)
+    return days
+
+
+def utc_offsets(days: list[tuple[datetime, datetime]], time_zone: str) -> list[tuple[datetime, int]]:
+    """(since, offset seconds) pairs: the site's UTC offset in force from ``since`` (naive
+    UTC) on, for the span of ``days`` (from local_days_utc); one pair per day start plus
+    one at each offset change inside a day, found to the second."""
+    zone = ZoneInfo(time_zone)
+
+    def offset(at: datetime) -> int:
+        delta = at.replace(tzinfo=UTC).astimezone(zone).utcoffset()
+        return int(delta.total_seconds()) if delta is not None else 0
+
+    pairs: list[tuple[datetime, int]] = []
+    for start, end in days:
+        pairs.append((start, offset(start)))
+        low, high = start, end - timedelta(seconds=1)
+        if offset(low) == offset(high):
+            continue
+        # One change inside the day (DST): bisect to the first second of the new offset.
+        before = offset(low)
+        while (high - low) > timedelta(seconds=1):
+            middle = low + (high - low) / 2
+            middle = middle.replace(microsecond=0)
+            if offset(middle) == before:
+                low = middle
+            else:
+                high = middle
+        pairs.append((high, offset(high)))
+    return pairs
+
+
 def local_today(now_utc: datetime, time_zone: str) -> date:
     """The site-local calendar date at the instant ``now_utc`` (aware)."""
     return now_utc.astimezone(ZoneInfo(time_zone)).date()

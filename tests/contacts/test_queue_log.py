@@ -208,6 +208,30 @@ def test_garbage_and_truncated_lines_are_rejected_with_line_and_field(tmp_path) 
     assert len(legs) == 1
 
 
+def _events(tmp_path: Path, text: str, name: str) -> list[tuple]:
+    path = tmp_path / name
+    path.write_bytes(text.encode())
+    con = duckdb.connect()
+    ql.read_files(con, [(path, name)], SITE)
+    return con.execute("SELECT * FROM ql_new ORDER BY event_id").fetchall()
+
+
+def test_the_fast_and_the_whole_line_reader_give_the_same_events(tmp_path) -> None:
+    """Lines the CSV reader splits (the fast path) and lines read whole (taken when a file
+    has a blank line or a line of 16 or more fields) become the same events."""
+    wide = "1366720346|1366720340.303267|MYQUEUE|SIP/1001|ATTENDEDTRANSFER|LINK|a|b|2|3|1" + "|x" * 6
+    lines = [*DOC_CALL.splitlines(), "1366720350|c2|MYQUEUE|NONE|ENTERQUEUE|| Jane Doe |1||", wide]
+    fast = _events(tmp_path, "\n".join(lines[:-1]) + "\n", "fast")
+    crlf = _events(tmp_path, "\r\n".join(lines[:-1]) + "\r\n", "crlf")
+    blank = _events(tmp_path, "\n".join(lines[:-1]) + "\n\n", "blank")
+    assert fast == crlf == blank
+    assert len(fast) == 4
+    both = _events(tmp_path, "\n".join(lines) + "\n", "wide")
+    assert [e for e in both if e[6] != "ATTENDEDTRANSFER"] == fast
+    (transfer,) = [e for e in both if e[6] == "ATTENDEDTRANSFER"]
+    assert transfer[7:12] == ("LINK", "a", "b", "2", "3|1|x|x|x|x|x|x")
+
+
 def test_invalid_utf8_is_rejected_not_fatal(tmp_path) -> None:
     path = tmp_path / "queue_log"
     path.write_bytes(DOC_CALL.encode() + b"1366720399|c|q|\xff\xfe|ENTERQUEUE||1\n")
@@ -291,6 +315,17 @@ def test_states_are_cut_at_local_midnight_in_summer_time_and_on_dst_days() -> No
     assert [r["duration_s"] / 3600 for r in rows] == [1.5, 25.0, 2.5]
     assert [(r["started_local"].hour, r["utc_offset_s"]) for r in rows] == [(22, 3600), (0, 3600), (0, 0)]
     assert {r["reason"] for r in rows} == {"training"}
+
+
+def test_states_on_the_repeated_hour_keep_their_own_offset() -> None:
+    # 25 Oct 2026, London: 01:00–02:00 local happens twice (BST, then GMT from 01:00 UTC).
+    first = datetime(2026, 10, 25, 0, 30, tzinfo=UTC).timestamp()
+    second = datetime(2026, 10, 25, 1, 30, tzinfo=UTC).timestamp()
+    rows = _states([(first, first + 600, "available", None), (second, second + 600, "on_contact", None)])
+    assert [(r["started_local"].strftime("%H:%M"), r["utc_offset_s"]) for r in rows] == [
+        ("01:30", 3600),
+        ("01:30", 0),
+    ]
 
 
 # --- property tests -----------------------------------------------------------------------

@@ -17,13 +17,13 @@ from floorwalker.contacts import queue_log
 from floorwalker.contacts.imports import ImportSummary, Progress
 from floorwalker.contacts.ingest import SiteContext
 from floorwalker.contacts.models import agent_states, contacts, queue_log_events
-from floorwalker.contacts.service import fetch_arrow, write_rows
+from floorwalker.contacts.service import append_rows, fetch_arrow, insert_new_rows, write_rows
 
 #: Agent states are rebuilt from this long before the first new event (a session or a
 #: pause that began earlier is found by looking back to the agent's last such event).
 _STATE_LOOKBACK_S = 86_400.0
-#: queue_log events written to the warehouse per statement.
-_EVENTS_PER_WRITE = 500_000
+#: queue_log events per Arrow batch on their way to the warehouse.
+_EVENTS_PER_BATCH = 200_000
 #: Agents whose states are rebuilt together (bounds the memory of a big import).
 _AGENTS_PER_CHUNK = 25
 
@@ -69,16 +69,16 @@ def _queue_log_into(
     summary.unknown_events.update(report.unknown_events)
 
     progress("storing new events")
-    inserted = 0
-    # In slices: a file of any size never sits whole in Python memory.
-    for batch in con.sql("SELECT * FROM ql_new").to_arrow_reader(_EVENTS_PER_WRITE):
-        events = pa.Table.from_batches([batch])
-        events = events.append_column(
-            "import_id", pa.array([summary.import_id] * events.num_rows, pa.int64())
-        )
-        new, existed = write_rows(connection, queue_log_events, events, "skip")
-        inserted += new
-        summary.duplicates += existed
+    # A stream: a file of any size never sits whole in Python memory.
+    distinct = con.execute("SELECT count(*) FROM ql_new").fetchall()[0][0]
+    events = con.sql(
+        f"SELECT *, CAST({int(summary.import_id or 0)} AS BIGINT) AS import_id FROM ql_new"
+    ).to_arrow_reader(_EVENTS_PER_BATCH)
+    try:
+        inserted = insert_new_rows(connection, queue_log_events, events)
+    finally:
+        events.close()  # the working connection takes no other query while a stream is open
+    summary.duplicates += distinct - inserted
     if inserted == 0:
         return
     # Nothing new: a pure re-import changes nothing. Otherwise rebuild every call and agent
@@ -182,8 +182,9 @@ def _rebuild_agent_states(
             {"site": site.code, "agents": chunk, "cut": cut},
         )
         if table.num_rows:
+            # Every stored state these keys could meet was deleted just above.
             table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
-            written += write_rows(connection, agent_states, table, "replace")[0]
+            written += append_rows(connection, agent_states, table)
     return written
 
 

@@ -11,9 +11,10 @@ Conventions that hold for every table here:
   never 0;
 * ids are 63-bit hashes of (source, source_key) computed at import, so re-imports are
   idempotent and a leg can point at its previous leg before either is stored;
-* secondary indexes and the (source, source_key) uniqueness exist on PostgreSQL only:
-  DuckDB scans by zone maps and its ART indexes made bulk loads several times slower
-  (the id is already a hash of source and source_key, and writes check it);
+* primary keys, secondary indexes and the (source, source_key) uniqueness exist on
+  PostgreSQL only: DuckDB scans by zone maps, and its ART indexes made bulk loads 10×
+  (insert) to 20× (replace) slower; the id is a hash of source and source_key, and every
+  write (contacts.service.write_rows) checks it, so keys stay unique without the index;
 * site, queue and agent are the codes the source systems use (``Site.code``,
   ``Queue.code``, ``Employee.agent_code`` in the operational store).
 """
@@ -29,6 +30,7 @@ from sqlalchemy import (
     Index,
     Integer,
     MetaData,
+    PrimaryKeyConstraint,
     String,
     Table,
     Text,
@@ -56,7 +58,8 @@ AGENT_STATES = ("logged_out", "available", "on_contact", "wrap_up", "not_ready")
 contacts = Table(
     "contacts",
     warehouse_metadata,
-    Column("contact_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("contact_id", BigInteger, nullable=False, autoincrement=False),
+    PrimaryKeyConstraint("contact_id").ddl_if(dialect="postgresql"),
     Column("source", String(40), nullable=False),
     Column("source_key", String(200), nullable=False),
     Column("site", String(60), nullable=False),
@@ -93,7 +96,8 @@ Index("ix_contacts_customer", contacts.c.customer_key, contacts.c.arrived_at).dd
 agent_states = Table(
     "agent_states",
     warehouse_metadata,
-    Column("state_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("state_id", BigInteger, nullable=False, autoincrement=False),
+    PrimaryKeyConstraint("state_id").ddl_if(dialect="postgresql"),
     Column("source", String(40), nullable=False),
     Column("source_key", String(200), nullable=False),
     Column("site", String(60), nullable=False),
@@ -118,7 +122,8 @@ Index("ix_agent_states_site_started", agent_states.c.site, agent_states.c.starte
 survey_responses = Table(
     "survey_responses",
     warehouse_metadata,
-    Column("response_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("response_id", BigInteger, nullable=False, autoincrement=False),
+    PrimaryKeyConstraint("response_id").ddl_if(dialect="postgresql"),
     Column("source", String(40), nullable=False),
     Column("source_key", String(200), nullable=False),
     Column("contact_id", BigInteger),
@@ -171,7 +176,8 @@ Index("ix_imports_started", imports.c.started_at).ddl_if(dialect="postgresql")
 queue_log_events = Table(
     "queue_log_events",
     warehouse_metadata,
-    Column("event_id", BigInteger, primary_key=True, autoincrement=False),
+    Column("event_id", BigInteger, nullable=False, autoincrement=False),
+    PrimaryKeyConstraint("event_id").ddl_if(dialect="postgresql"),
     Column("site", String(60), nullable=False),
     #: Unix time of the line, seconds (fractions kept where the log has them).
     Column("time_s", Double, nullable=False),
@@ -195,7 +201,7 @@ Index(
 
 #: Version of the warehouse schema this code writes. Bump it and add a step to
 #: ``floorwalker.contacts.warehouse.MIGRATIONS`` when a table changes.
-WAREHOUSE_SCHEMA_VERSION = 2
+WAREHOUSE_SCHEMA_VERSION = 3
 
 warehouse_schema_version = Table(
     "warehouse_schema_version",

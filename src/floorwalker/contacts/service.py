@@ -94,6 +94,51 @@ def write_rows(
     return int(rows.num_rows - existed), int(existed)
 
 
+def insert_new_rows(connection: Connection, table: Table, rows: pa.RecordBatchReader) -> int:
+    """Insert the rows of a stream whose key is not stored yet, in one pass and bounded
+    memory (DuckDB scans the stream as it inserts; PostgreSQL takes it in COPY batches);
+    returns the number inserted. The stream must not repeat a key."""
+    key = next(iter(table.primary_key.columns)).name
+    columns = [c for c in rows.schema.names if c in table.c]
+    column_list = ", ".join(columns)
+    if connection.dialect.name == "duckdb":
+        raw = _driver(connection)
+        raw.register("_fw_stream", rows)
+        try:
+            result = raw.execute(
+                f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM _fw_stream s "
+                f"WHERE NOT EXISTS (SELECT 1 FROM {table.name} t WHERE t.{key} = s.{key})"
+            ).fetchone()
+        finally:
+            raw.unregister("_fw_stream")
+        return int(result[0]) if result else 0
+    inserted = 0
+    for batch in rows:
+        inserted += write_rows(connection, table, pa.Table.from_batches([batch]), "skip")[0]
+    return inserted
+
+
+def append_rows(connection: Connection, table: Table, rows: pa.Table) -> int:
+    """Insert ``rows`` with no check of their keys: for a caller that has just deleted
+    every row those keys could meet (rebuilt agent states). Returns the number inserted."""
+    if rows.num_rows == 0:
+        return 0
+    columns = [c for c in rows.column_names if c in table.c]
+    column_list = ", ".join(columns)
+    if connection.dialect.name == "duckdb":
+        raw = _driver(connection)
+        raw.register("_fw_rows", rows.select(columns))
+        try:
+            raw.execute(f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM _fw_rows")
+        finally:
+            raw.unregister("_fw_rows")
+        return rows.num_rows
+    stage = _stage(connection, table, rows, columns)
+    connection.execute(text(f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {stage}"))
+    connection.execute(text(f"DROP TABLE IF EXISTS {stage}"))
+    return rows.num_rows
+
+
 def bulk_load(connection: Connection, table: Table, rows: pa.Table) -> int:
     """Insert ``rows``, skipping keys already stored (re-loads are idempotent); returns the
     number of rows inserted."""
