@@ -73,7 +73,9 @@ def combine(parts: Iterable[QueueCounts]) -> QueueCounts:
     """Counts of several queues or periods as one: counts and sums add, longest waits take
     the maximum. Service level must not be computed from the result when the parts use
     different settings: use ``service_level_parts`` per part and add those instead."""
-    totals: dict[str, float | int | None] = {f.name: getattr(QueueCounts(), f.name) for f in fields(QueueCounts)}
+    totals: dict[str, float | int | None] = {
+        f.name: getattr(QueueCounts(), f.name) for f in fields(QueueCounts)
+    }
     for part in parts:
         for name in totals:
             value = getattr(part, name)
