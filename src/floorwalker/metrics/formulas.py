@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
+from typing import Any
 
 SL_FORMULAS: dict[str, str] = {
     "answered_within_over_offered": "A_T / (A + Ab + X)",
@@ -73,17 +74,12 @@ def combine(parts: Iterable[QueueCounts]) -> QueueCounts:
     """Counts of several queues or periods as one: counts and sums add, longest waits take
     the maximum. Service level must not be computed from the result when the parts use
     different settings: use ``service_level_parts`` per part and add those instead."""
-    totals: dict[str, float | int | None] = {
-        f.name: getattr(QueueCounts(), f.name) for f in fields(QueueCounts)
-    }
+    totals: dict[str, Any] = {f.name: getattr(QueueCounts(), f.name) for f in fields(QueueCounts)}
     for part in parts:
         for name in totals:
             value = getattr(part, name)
-            if name in _MAX_FIELDS:
-                totals[name] = _max(totals[name], value)  # type: ignore[arg-type]
-            else:
-                totals[name] = totals[name] + value  # type: ignore[operator]
-    return QueueCounts(**totals)  # type: ignore[arg-type]
+            totals[name] = _max(totals[name], value) if name in _MAX_FIELDS else totals[name] + value
+    return QueueCounts(**totals)
 
 
 def _ratio(numerator: float, denominator: float) -> float | None:
