@@ -4,8 +4,8 @@ from datetime import date, datetime
 
 import pytest
 
-from floorwalker.auth.permissions import SYSTEM
-from floorwalker.errors import InvalidInput
+from floorwalker.auth.permissions import SYSTEM, Actor
+from floorwalker.errors import InvalidInput, PermissionDenied
 from floorwalker.metrics import service
 from floorwalker.metrics.service import CubeRequest
 from tests import factories as f
@@ -232,3 +232,27 @@ def test_filters_by_site_and_queue(stores, db) -> None:
         _cube(stores, db, by=("day", "week"))
     with pytest.raises(InvalidInput, match="agent time cannot be by queue"):
         _cube(stores, db, by=("queue",), agent_time=True)
+
+
+def test_an_agent_sees_only_own_contacts(stores, db) -> None:
+    site = f.site(db, code="LON")
+    f.queue(db, site.id, code="q")
+    ann = f.employee(db, site.id, agent_code="ann")
+    nobody = f.employee(db, site.id, agent_code=None)
+    specs = [
+        {"outcome": "answered", "wait_s": 5, "talk_s": 100, "agent": "ann"},
+        {"outcome": "answered", "wait_s": 5, "talk_s": 300, "agent": "bob"},
+        {"outcome": "abandoned", "wait_s": 30},
+    ]
+    _load(stores, f.contact_rows("LON", "q", MORNING, specs, utc_offset_s=3600))
+    agent = Actor(user_id=1, username="ann", role="agent", employee_id=ann.id)
+    with stores.warehouse.connect() as conn:
+        request = CubeRequest(start=DAY, end=DAY, by=("agent",))
+        assert [(r["agent"], r["offered"]) for r in service.cube(db, conn, agent, request)] == [("ann", 1)]
+        (queue_row,) = service.cube(db, conn, agent, CubeRequest(start=DAY, end=DAY, by=("queue",)))
+        assert (queue_row["offered"], queue_row["aht_s"]) == (1, 100)
+        with pytest.raises(PermissionDenied):
+            service.cube(db, conn, agent, CubeRequest(start=DAY, end=DAY, agents=("bob",)))
+        stranger = Actor(user_id=2, username="x", role="agent", employee_id=nobody.id)
+        with pytest.raises(PermissionDenied):
+            service.cube(db, conn, stranger, CubeRequest(start=DAY, end=DAY))
