@@ -87,7 +87,7 @@ def generate(settings: Settings, contacts: int, days: int) -> None:
     with engine.connect() as conn:
         have = conn.exec_driver_sql("SELECT count(*) FROM contacts").scalar_one()
     if have == contacts:
-        print(f"using the cached warehouse in {CACHE} ({have:,} contacts)")
+        print(f"using the cached warehouse in {settings.data} ({have:,} contacts)")
         return
     with operational_session(settings.resolved_database_url) as session:
         if session.scalar(select(Site).where(Site.code == "BENCH")) is not None:
