@@ -208,6 +208,12 @@ def test_team_and_agent_grouping(stores, db) -> None:
     assert agents == [("ann", 1), ("bob", 1), ("cat", 1), ("stranger", 1), (None, 0)]
     only = _cube(stores, db, by=("team",), agents=("cat",))
     assert [(r["team"], r["offered"]) for r in only] == [("Blue", 1)]
+    red_agents = _cube(stores, db, by=("agent",), teams=("Red",))
+    assert [(r["agent"], r["aht_s"]) for r in red_agents] == [("ann", 100), ("bob", 200)]
+    f.team(db, site.id, name="Empty")
+    assert _cube(stores, db, teams=("Empty",)) == []
+    with pytest.raises(InvalidInput, match="unknown team 'Green'"):
+        _cube(stores, db, teams=("Green",))
 
 
 def test_filters_by_site_and_queue(stores, db) -> None:

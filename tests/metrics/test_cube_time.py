@@ -98,6 +98,7 @@ def test_occupancy_utilisation_and_shrinkage_by_team(stores, db) -> None:
     assert red["unplanned_shrinkage"] == pytest.approx(600 / 4800)
     assert red["not_ready_s"] == {"break": 900, "system": 600}
     assert red["logged_in_s"] == 4800
+    assert red["shrinkage_basis"] == "logged_in"
     assert (red["offered"], red["service_level"]) == (0, None)
     assert (teams["Blue"]["occupancy"], teams["Blue"]["shrinkage"]) == (0.0, 0.0)
     (total,) = _cube(stores, db, date(2026, 7, 15), agent_time=True)

@@ -218,6 +218,7 @@ def agent_time_metrics(t: at.AgentTime, planned_reasons: frozenset[str]) -> dict
         "shrinkage": at.shrinkage(t),
         "planned_shrinkage": planned,
         "unplanned_shrinkage": unplanned,
+        "shrinkage_basis": at.SHRINKAGE_BASIS,
         "logged_in_s": t.logged_in_s,
         "handling_s": t.handling_s,
         "available_s": t.available_s,

@@ -153,6 +153,8 @@ class CubeRequest:
     sites: tuple[str, ...] = ()
     queues: tuple[str, ...] = ()
     agents: tuple[str, ...] = ()
+    #: Team names: only contacts and states of these teams' agents (current membership).
+    teams: tuple[str, ...] = ()
     agent_time: bool = False
     customer: bool = False
     fcr_window_days: int = 7
@@ -166,7 +168,7 @@ def _check_request(request: CubeRequest) -> tuple[str, ...]:
     except grains.DimensionError as exc:
         raise InvalidInput(str(exc), field="by") from None
     if request.end < request.start:
-        raise InvalidInput(f"--to {request.end} is before --from {request.start}", field="to")
+        raise InvalidInput(f"the last day {request.end} is before the first day {request.start}", field="to")
     if request.fcr_window_days < 1:
         raise InvalidInput("the FCR window must be at least 1 day", field="fcr_window_days")
     if request.agent_time:
@@ -226,6 +228,23 @@ def _scope_agents(session: Session, actor: Actor, request: CubeRequest) -> tuple
     return (employee.agent_code,)
 
 
+def _team_agents(session: Session, teams: tuple[str, ...], agents: tuple[str, ...]) -> tuple[str, ...]:
+    """The agent filter narrowed to the agents of ``teams`` (team names)."""
+    found = {name for (name,) in session.execute(select(Team.name).where(Team.name.in_(teams)))}
+    missing = [t for t in teams if t not in found]
+    if missing:
+        raise InvalidInput(f"unknown team '{missing[0]}'", field="team")
+    stmt = (
+        select(Employee.agent_code)
+        .join(Team, Team.id == Employee.team_id)
+        .where(Team.name.in_(teams), Employee.agent_code.is_not(None))
+    )
+    members = {code for code in session.scalars(stmt) if code is not None}
+    chosen = sorted(members & set(agents)) if agents else sorted(members)
+    # An empty filter would mean "everyone": a team with no agents matches nothing instead.
+    return tuple(chosen) or ("",)
+
+
 def cube(session: Session, warehouse: Connection, actor: Actor, request: CubeRequest) -> list[dict[str, Any]]:
     """Metrics grouped by ``request.by`` over site-local dates, as plain dicts (one per
     group, sorted): the group keys, ``rollup.CONTACT_METRICS`` and their details, plus the
@@ -233,6 +252,8 @@ def cube(session: Session, warehouse: Connection, actor: Actor, request: CubeReq
     time appear with zero counts and None rates."""
     dims = _check_request(request)
     agents = _scope_agents(session, actor, request)
+    if request.teams:
+        agents = _team_agents(session, request.teams, agents)
     _check_codes(session, warehouse, request)
     settings = queue_settings(session)
     teams = agent_teams(session) if "team" in dims else {}
