@@ -16,7 +16,7 @@ from floorwalker.auth.permissions import SYSTEM, Actor
 from floorwalker.auth.schemas import UserCreate
 from floorwalker.contacts import service as contacts_service
 from floorwalker.contacts.keys import stable_id
-from floorwalker.contacts.models import contacts
+from floorwalker.contacts.models import agent_states, contacts, survey_responses
 from floorwalker.org import schemas
 from floorwalker.org import service as org_service
 from floorwalker.org.models import Employee, Queue, Site, Skill, Team
@@ -104,7 +104,8 @@ def contact_rows(
     utc_offset_s: int = 0,
 ) -> pa.Table:
     """Warehouse contact rows: each spec gives outcome, wait_s and optionally talk_s, hold_s,
-    wrapup_s, agent, offset_s (seconds after ``arrived_at``)."""
+    wrapup_s, agent, channel, customer_key, disposition, previous_contact_id, offset_s
+    (seconds after ``arrived_at``)."""
     rows = []
     for spec in specs:
         n = next(_seq)
@@ -132,9 +133,9 @@ def contact_rows(
                 "wrapup_s": spec.get("wrapup_s"),
                 "outcome": spec["outcome"],
                 "agent": spec.get("agent"),
-                "disposition": None,
+                "disposition": spec.get("disposition"),
                 "ring_attempts": None,
-                "previous_contact_id": None,
+                "previous_contact_id": spec.get("previous_contact_id"),
             }
         )
     return pa.Table.from_pylist(
@@ -170,3 +171,71 @@ def contact_rows(
 
 def load_contacts(connection: Connection, rows: pa.Table) -> int:
     return contacts_service.bulk_load(connection, contacts, rows)
+
+
+def agent_state_rows(
+    site_code: str,
+    agent: str,
+    started_at: datetime,
+    specs: list[tuple[str, str | None, float]],
+    utc_offset_s: int = 0,
+) -> pa.Table:
+    """Back-to-back agent states from ``started_at`` (UTC): each spec is (state, reason, seconds)."""
+    from floorwalker.demo._tables import AGENT_STATE_SCHEMA
+
+    rows = []
+    at = started_at
+    for state, reason, seconds in specs:
+        n = next(_seq)
+        end = at + timedelta(seconds=seconds)
+        rows.append(
+            {
+                "state_id": stable_id("test", f"s{n}"),
+                "source": "test",
+                "source_key": f"s{n}",
+                "site": site_code,
+                "agent": agent,
+                "state": state,
+                "reason": reason,
+                "started_at": at,
+                "ended_at": end,
+                "started_local": at + timedelta(seconds=utc_offset_s),
+                "utc_offset_s": utc_offset_s,
+                "duration_s": float(seconds),
+            }
+        )
+        at = end
+    return pa.Table.from_pylist(rows, schema=AGENT_STATE_SCHEMA)
+
+
+def survey_rows(specs: list[dict[str, Any]]) -> pa.Table:
+    """Survey responses: each spec gives contact_id, kind, score, scale_min, scale_max."""
+    from floorwalker.demo._tables import SURVEY_SCHEMA
+
+    rows = []
+    for spec in specs:
+        n = next(_seq)
+        rows.append(
+            {
+                "response_id": stable_id("test", f"r{n}"),
+                "source": "test",
+                "source_key": f"r{n}",
+                "contact_id": spec["contact_id"],
+                "customer_key": spec.get("customer_key"),
+                "kind": spec["kind"],
+                "score": float(spec["score"]),
+                "scale_min": spec["scale_min"],
+                "scale_max": spec["scale_max"],
+                "comment": None,
+                "responded_at": spec.get("responded_at", datetime(2026, 1, 1)),
+            }
+        )
+    return pa.Table.from_pylist(rows, schema=SURVEY_SCHEMA)
+
+
+def load_agent_states(connection: Connection, rows: pa.Table) -> int:
+    return contacts_service.bulk_load(connection, agent_states, rows)
+
+
+def load_surveys(connection: Connection, rows: pa.Table) -> int:
+    return contacts_service.bulk_load(connection, survey_responses, rows)

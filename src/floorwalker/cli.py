@@ -11,6 +11,7 @@ from floorwalker.auth.cli import app as users_app
 from floorwalker.cli_support import fail, friendly_errors, print_json, settings, step_progress
 from floorwalker.contacts.cli import app as import_app
 from floorwalker.db import mask_url
+from floorwalker.metrics.cli import app as metrics_app
 from floorwalker.org.cli import app as org_app
 
 app = typer.Typer(
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.add_typer(users_app, name="users")
 app.add_typer(org_app, name="org")
 app.add_typer(import_app, name="import")
+app.add_typer(metrics_app, name="metrics")
 
 
 @app.command()

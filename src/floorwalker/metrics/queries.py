@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from sqlalchemy import Float, Integer, case, cast, func, literal
+from sqlalchemy import Double, Integer, case, cast, func, literal
 from sqlalchemy.sql.elements import ColumnElement
 
 from floorwalker.contacts.models import contacts
@@ -17,8 +17,8 @@ OTHER_EXITS = ("timeout", "exit_key", "no_agents", "queue_full")
 def _per_queue(values: Mapping[str, float], default: float) -> ColumnElement[Any]:
     """A per-queue setting (T or S, seconds) as a SQL expression on contacts.queue."""
     if not values:
-        return literal(default, Float)
-    return case(values, value=contacts.c.queue, else_=literal(default, Float))
+        return literal(default, Double)
+    return case(values, value=contacts.c.queue, else_=literal(default, Double))
 
 
 def _count(condition: ColumnElement[bool]) -> ColumnElement[int]:
@@ -52,13 +52,16 @@ def queue_count_columns(
         cast(_count(answered & (c.wait_s <= threshold)), Integer).label("answered_within_threshold"),
         cast(_count(abandoned & (c.wait_s <= threshold)), Integer).label("abandoned_within_threshold"),
         cast(_count(abandoned & (c.wait_s <= short)), Integer).label("short_abandoned"),
-        cast(_sum(answered, c.wait_s), Float).label("wait_answered_s"),
-        cast(_sum(abandoned, c.wait_s), Float).label("wait_abandoned_s"),
+        cast(_sum(answered, c.wait_s), Double).label("wait_answered_s"),
+        cast(_sum(abandoned, c.wait_s), Double).label("wait_abandoned_s"),
         cast(_count(handled), Integer).label("handled"),
-        cast(_sum(handled, c.talk_s), Float).label("talk_s"),
-        cast(_sum(handled, func.coalesce(c.hold_s, 0.0)), Float).label("hold_s"),
-        cast(_sum(handled, func.coalesce(c.wrapup_s, 0.0)), Float).label("wrapup_s"),
+        cast(_sum(handled, c.talk_s), Double).label("talk_s"),
+        cast(_sum(handled, func.coalesce(c.hold_s, 0.0)), Double).label("hold_s"),
+        cast(_sum(handled, func.coalesce(c.wrapup_s, 0.0)), Double).label("wrapup_s"),
         cast(_count(handled & c.hold_s.is_not(None)), Integer).label("handled_with_hold"),
         cast(_count(handled & c.wrapup_s.is_not(None)), Integer).label("handled_with_wrapup"),
         cast(_count(c.outcome == "transferred"), Integer).label("transferred"),
+        cast(_count(answered & (c.hold_s > 0)), Integer).label("answered_with_hold"),
+        cast(func.max(case((answered, c.wait_s), else_=None)), Double).label("longest_wait_answered_s"),
+        cast(func.max(case((abandoned, c.wait_s), else_=None)), Double).label("longest_wait_abandoned_s"),
     ]
