@@ -69,7 +69,9 @@ def test_erlang_c(n: int, per_hour: float, seed: int) -> None:
     assert _within(a / n, m["occupancy_ci"]), (a / n, m["occupancy_ci"])
 
 
-@pytest.mark.parametrize(("n", "per_hour", "patience", "seed"), [(10, 190.0, 300.0, 21), (5, 110.0, 120.0, 22)])
+@pytest.mark.parametrize(
+    ("n", "per_hour", "patience", "seed"), [(10, 190.0, 300.0, 21), (5, 110.0, 120.0, 22)]
+)
 def test_erlang_a(n: int, per_hour: float, patience: float, seed: int) -> None:
     aht = 180.0
     p_wait, p_ab = erlang_a(n, per_hour / 3600, 1 / aht, 1 / patience)
