@@ -80,6 +80,8 @@ def test_good_scenario() -> None:
         ("warmup_intervals = 1", "warmup_intervals = 4", "c.toml: simulation.warmup_intervals"),
         ('name = "chat"\nchannel', 'name = "support"\nchannel', "c.toml: queues[1].name: duplicate"),
         ("[simulation]", "[simulation", "c.toml: not valid TOML"),
+        ("sl_threshold_s = 30", "sl_treshold_s = 30", "c.toml: queues[0].sl_treshold_s: unknown key"),
+        ("seed = 3", "sead = 3", "c.toml: simulation.sead: unknown key"),
     ],
 )
 def test_bad_scenarios_name_file_and_key(old: str, new: str, message: str) -> None:

@@ -103,6 +103,13 @@ class _Reader:
     def fail(self, key: str, problem: str) -> ScenarioError:
         return _err(self.source, key, problem)
 
+    def known(self, data: dict[str, Any], allowed: tuple[str, ...], path: str) -> None:
+        """A misspelt key must not silently fall back to a default."""
+        for key in data:
+            if key not in allowed:
+                where = f"{path}.{key}" if path else key
+                raise self.fail(where, f"unknown key (expected one of: {', '.join(allowed)})")
+
     def table(self, data: dict[str, Any], key: str, path: str, required: bool = True) -> dict[str, Any]:
         value = data.get(key)
         if value is None:
@@ -162,6 +169,8 @@ class _Reader:
         kinds = ("none", "exponential", "empirical") if patience else (
             "constant", "exponential", "lognormal", "empirical")
         kind = value.get("distribution")
+        self.known(value, ("distribution", "mean_s", "cv", "values_s", "abandoned_waits_s",
+                           "answered_waits_s"), path)
         if kind not in kinds:
             raise self.fail(f"{path}.distribution", f"must be one of {', '.join(kinds)}")
         if kind == "none":
@@ -196,7 +205,10 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
 def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenario:
     """Check and convert an already-parsed TOML document (see :func:`parse_scenario`)."""
     r = _Reader(source)
+    r.known(data, ("simulation", "queues", "groups", "routing"), "")
     sim = r.table(data, "simulation", "simulation")
+    r.known(sim, ("interval_s", "intervals", "warmup_intervals", "replications", "seed", "agent_picks"),
+            "simulation")
     interval_s = r.number(sim, "interval_s", "simulation.interval_s", default=1800, strict=True)
     intervals = r.integer(sim, "intervals", "simulation.intervals", minimum=1)
     warmup = r.integer(sim, "warmup_intervals", "simulation.warmup_intervals", default=0)
@@ -216,6 +228,8 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
         p = f"queues[{i}]"
         if not isinstance(q, dict):
             raise r.fail(p, "must be a table")
+        r.known(q, ("name", "channel", "offered_per_interval", "rate_per_hour", "sl_threshold_s", "priority",
+                    "handle_time", "wrapup", "wrapup_s", "patience"), p)
         name = r.name(q, p)
         if any(x.name == name for x in queues):
             raise r.fail(f"{p}.name", f"duplicate queue name {name!r}")
@@ -254,6 +268,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
         p = f"groups[{i}]"
         if not isinstance(g, dict):
             raise r.fail(p, "must be a table")
+        r.known(g, ("name", "agents", "skills", "concurrency"), p)
         name = r.name(g, p)
         if any(x.name == name for x in groups):
             raise r.fail(f"{p}.name", f"duplicate group name {name!r}")
@@ -271,6 +286,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
     gnames = {g.name for g in groups}
 
     routing = r.table(data, "routing", "routing", required=False)
+    r.known(routing, ("overflow",), "routing")
     overflows: list[Overflow] = []
     raw_over = routing.get("overflow", [])
     if not isinstance(raw_over, list):
@@ -279,6 +295,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
         p = f"routing.overflow[{i}]"
         if not isinstance(o, dict):
             raise r.fail(p, "must be a table")
+        r.known(o, ("queue", "group", "after_s", "level"), p)
         if o.get("queue") not in names:
             raise r.fail(f"{p}.queue", "must name a queue")
         if o.get("group") not in gnames:
