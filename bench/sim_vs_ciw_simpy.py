@@ -161,7 +161,8 @@ def main() -> None:
         cis: dict[str, tuple[float, float]] = {}
         for key in ("p_wait", "p_abandon", "service_level", "asa_s"):
             m, ci = mean_ci(np.array([p[key] for p in per]))
-            assert m is not None and ci is not None
+            assert m is not None
+            assert ci is not None
             cis[key] = ci
             parts.append(f"{key} {m:.4f} [{ci[0]:.4f}, {ci[1]:.4f}]")
         verdicts = [
@@ -169,8 +170,8 @@ def main() -> None:
             for key, label, ref in (("p_wait", "P(wait)", p_wait), ("p_abandon", "P(abandon)", p_ab))
         ]
         inside = "; ".join(verdicts)
-        print(f"{name:<12} {wall:7.2f} s  {contacts / wall:>10,.0f} contacts/s  {events / wall:>10,.0f} events/s  "
-              + "  ".join(parts) + f"  ({inside})")
+        print(f"{name:<12} {wall:7.2f} s  {contacts / wall:>10,.0f} contacts/s  "
+              f"{events / wall:>10,.0f} events/s  " + "  ".join(parts) + f"  ({inside})")
     fw = speed["floorwalker"]
     for peer in ("ciw", "simpy"):
         print(f"floorwalker / {peer}: {fw[0] / speed[peer][0]:.0f}× contacts/s, "
