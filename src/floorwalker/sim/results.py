@@ -11,7 +11,8 @@ Conventions (the same as docs/simulation.md):
 - occupancy = seconds agents spent on contacts (talk and wrap-up, at least one session
   open) / (those seconds + seconds on duty with no session open);
 - each ratio is computed per replication, then averaged over replications, with a 95%
-  Student t confidence interval across replications (mean ± t(0.975, R−1)·s/√R).
+  Student t confidence interval across replications (mean ± t(0.975, R−1)·s/√R), clipped
+  to the possible range (0–1 for fractions, ≥ 0 for seconds).
   Replications where a ratio is undefined (no contact offered) are left out of it.
 """
 
@@ -114,8 +115,12 @@ def _r(x: float | None, digits: int) -> float | None:
     return None if x is None else round(x, digits)
 
 
-def _ci(x: tuple[float, float] | None, digits: int) -> list[float] | None:
-    return None if x is None else [round(x[0], digits), round(x[1], digits)]
+def _ci(x: tuple[float, float] | None, digits: int, upper: float) -> list[float] | None:
+    """Rounded, and clipped to the possible range [0, upper] (few replications can give a
+    t interval reaching past it)."""
+    if x is None:
+        return None
+    return [round(max(x[0], 0.0), digits), round(min(x[1], upper), digits)]
 
 
 @dataclass(frozen=True)
@@ -160,16 +165,16 @@ class SimulationResult:
                 k: round(float(col[k].mean()), 2)
                 for k in ("offered", "answered", "abandoned", "still_waiting")
             }
-            for name, num, den, digits in (
-                ("service_level", col["answered_within"], col["offered"], 4),
-                ("asa_s", col["wait_answered_s"], col["answered"], 2),
-                ("abandon_rate", col["abandoned"], col["offered"], 4),
-                ("p_wait", col["waited"], col["offered"], 4),
-                ("occupancy", busy[:, i], busy[:, i] + idle[:, i], 4),
+            for name, num, den, digits, upper in (
+                ("service_level", col["answered_within"], col["offered"], 4, 1.0),
+                ("asa_s", col["wait_answered_s"], col["answered"], 2, math.inf),
+                ("abandon_rate", col["abandoned"], col["offered"], 4, 1.0),
+                ("p_wait", col["waited"], col["offered"], 4, 1.0),
+                ("occupancy", busy[:, i], busy[:, i] + idle[:, i], 4, 1.0),
             ):
                 m, ci = mean_ci(_ratio(num, den))
                 row[name] = _r(m, digits)
-                row[f"{name}_ci"] = _ci(ci, digits)
+                row[f"{name}_ci"] = _ci(ci, digits, upper)
             rows.append(row)
         return {"intervals": rows} if per_interval else rows[0]
 
@@ -179,7 +184,7 @@ class SimulationResult:
         idle = self.idle_s[:, g, win]
         m, ci = mean_ci(_ratio(busy.sum(axis=1), (busy + idle).sum(axis=1)))
         per = [mean_ci(_ratio(busy[:, i], busy[:, i] + idle[:, i]))[0] for i in range(busy.shape[1])]
-        return {"occupancy": _r(m, 4), "occupancy_ci": _ci(ci, 4),
+        return {"occupancy": _r(m, 4), "occupancy_ci": _ci(ci, 4, 1.0),
                 "busy_agent_s": round(float(busy.sum(axis=1).mean()), 1),
                 "intervals": [_r(x, 4) for x in per]}
 
@@ -187,10 +192,10 @@ class SimulationResult:
         """The CLI's JSON: totals (after the warm-up), every interval, each queue, each group."""
         sc = self.scenario
         everything = slice(0, None)
-        intervals = self.metrics(everything, per_interval=True)["intervals"]
-        for i, row in enumerate(intervals):
-            row["interval"] = i
-            row["start_s"] = i * sc.interval_s
+        intervals = [
+            {"interval": i, "start_s": i * sc.interval_s, **row}
+            for i, row in enumerate(self.metrics(everything, per_interval=True)["intervals"])
+        ]
         queues = {}
         for qi, q in enumerate(sc.queues):
             entry = self.metrics(queues=[qi])
@@ -198,10 +203,11 @@ class SimulationResult:
             entry.pop("occupancy_ci", None)
             entry["sl_threshold_s"] = q.sl_threshold_s
             per = self.metrics(everything, queues=[qi], per_interval=True)["intervals"]
-            for row in per:
-                row.pop("occupancy", None)
-                row.pop("occupancy_ci", None)
-            entry["intervals"] = per
+            entry["intervals"] = [
+                {"interval": i, "start_s": i * sc.interval_s,
+                 **{k: v for k, v in row.items() if not k.startswith("occupancy")}}
+                for i, row in enumerate(per)
+            ]
             queues[q.name] = entry
         groups = {g.name: self.group_occupancy(gi) for gi, g in enumerate(sc.groups)}
         return {
