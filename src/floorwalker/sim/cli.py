@@ -1,4 +1,7 @@
-"""`floorwalker simulate`: run a scenario file and print the results (text or --json)."""
+"""`floorwalker simulate`: run a scenario file and print the results (text or --json).
+
+The root CLI registers :func:`simulate` as its ``simulate`` command (a single command, so
+``floorwalker simulate --scenario …`` needs no sub-command)."""
 
 from __future__ import annotations
 
@@ -11,8 +14,6 @@ import typer
 
 from floorwalker.cli_support import fail, friendly_errors, print_json
 from floorwalker.sim.scenario import Scenario, ScenarioError, scenario_from_dict
-
-app = typer.Typer(help="Simulate the contact center from a scenario file (what-if).")
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -73,7 +74,6 @@ def _text_report(result: dict[str, Any]) -> None:
         typer.echo(f"group {name}: occupancy {pct(g['occupancy'])}")
 
 
-@app.callback(invoke_without_command=True)
 @friendly_errors
 def simulate(
     scenario: Path = typer.Option(..., "--scenario", help="Scenario TOML file (see docs/simulation.md)."),
@@ -83,7 +83,7 @@ def simulate(
     threads: int = typer.Option(1, "--threads", min=1, max=64, help="Replications run side by side."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
 ) -> None:
-    """Run the scenario's replications; print totals, per-queue and per-group results."""
+    """Simulate the contact center from a scenario file (what-if): totals, queues, groups."""
     try:
         sc = load_scenario(scenario)
     except ScenarioError as exc:
