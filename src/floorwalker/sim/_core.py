@@ -34,7 +34,7 @@ EV_OVERFLOW = 1
 EV_ABANDON = 2
 
 
-@njit(cache=True, inline="always")
+@njit(cache=True)
 def _less(ht: np.ndarray, hp: np.ndarray, i: int, j: int) -> bool:
     if ht[i] < ht[j]:
         return True
