@@ -99,4 +99,5 @@ def test_result_json_shape() -> None:
     assert len(d["queues"]["a"]["intervals"]) == 8
     assert set(d["groups"]) == {"A", "B", "C"}
     assert 0 < d["groups"]["C"]["occupancy"] <= 1
+    assert len(d["groups"]["A"]["intervals"]) == 8
     json.dumps(d)  # plain data

@@ -179,11 +179,14 @@ class SimulationResult:
         return {"intervals": rows} if per_interval else rows[0]
 
     def group_occupancy(self, g: int, intervals: slice | None = None) -> dict[str, Any]:
+        """Group ``g``'s occupancy over the window (default: after the warm-up) with its CI,
+        busy agent-seconds per replication, and the occupancy of every interval."""
         win = slice(self.scenario.warmup_intervals, None) if intervals is None else intervals
         busy = self.busy_s[:, g, win]
         idle = self.idle_s[:, g, win]
         m, ci = mean_ci(_ratio(busy.sum(axis=1), (busy + idle).sum(axis=1)))
-        per = [mean_ci(_ratio(busy[:, i], busy[:, i] + idle[:, i]))[0] for i in range(busy.shape[1])]
+        b_all, i_all = self.busy_s[:, g, :], self.idle_s[:, g, :]
+        per = [mean_ci(_ratio(b_all[:, i], b_all[:, i] + i_all[:, i]))[0] for i in range(b_all.shape[1])]
         return {"occupancy": _r(m, 4), "occupancy_ci": _ci(ci, 4, 1.0),
                 "busy_agent_s": round(float(busy.sum(axis=1).mean()), 1),
                 "intervals": [_r(x, 4) for x in per]}
