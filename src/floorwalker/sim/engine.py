@@ -1,0 +1,189 @@
+"""Run a scenario: draw the contacts of each replication, run the compiled core, tally.
+
+Pure: plain data in (a :class:`~floorwalker.sim.scenario.Scenario`), plain data out (a
+:class:`~floorwalker.sim.results.SimulationResult`); no database, no clock. Replication
+``r`` draws from ``numpy.random.SeedSequence(seed).spawn(R)[r]``, so the same seed gives the
+same numbers, and the first k replications do not change when more are asked for.
+
+Arrivals: a non-homogeneous Poisson process with a constant rate inside each interval
+(the count of an interval is Poisson with the interval's expected contacts, the instants
+uniform inside it — exact for a piecewise-constant rate), or the scenario's replay.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+
+import numpy as np
+
+from floorwalker.sim import _core
+from floorwalker.sim.distributions import sample, sample_at_least
+from floorwalker.sim.results import SimulationResult, tally
+from floorwalker.sim.scenario import Replay, Scenario
+
+
+@dataclass(frozen=True)
+class Layout:
+    """The scenario as the arrays the compiled core reads (fixed across replications)."""
+
+    level: np.ndarray  # (G, Q) int64, 0 = no skill
+    delay: np.ndarray  # (G, Q) float64 seconds before a group may take a queue's contact
+    q_priority: np.ndarray  # (Q,) int64
+    gstart: np.ndarray  # (G+1,) int64 agent index ranges
+    concurrency: np.ndarray  # (G,) int64
+    staffing: np.ndarray  # (G, I) int64
+    sl_threshold_s: np.ndarray  # (Q,) float64
+
+
+def layout(scenario: Scenario) -> Layout:
+    """Translate names to indices: skill levels, overflow delays, agent ranges."""
+    qidx = {q.name: i for i, q in enumerate(scenario.queues)}
+    n_g, n_q = len(scenario.groups), len(scenario.queues)
+    level = np.zeros((n_g, n_q), np.int64)
+    delay = np.zeros((n_g, n_q), np.float64)
+    for g, grp in enumerate(scenario.groups):
+        for qname, lv in grp.skills.items():
+            level[g, qidx[qname]] = lv
+    gpos = {g.name: i for i, g in enumerate(scenario.groups)}
+    for o in scenario.overflows:
+        level[gpos[o.group], qidx[o.queue]] = o.level
+        delay[gpos[o.group], qidx[o.queue]] = o.after_s
+    staffing = np.array([g.agents for g in scenario.groups], dtype=np.int64).reshape(n_g, scenario.intervals)
+    sizes = staffing.max(axis=1) if scenario.intervals else np.zeros(n_g, np.int64)
+    gstart = np.concatenate(([0], np.cumsum(sizes))).astype(np.int64)
+    return Layout(
+        level=level,
+        delay=delay,
+        q_priority=np.array([q.priority for q in scenario.queues], dtype=np.int64),
+        gstart=gstart,
+        concurrency=np.array([g.concurrency for g in scenario.groups], dtype=np.int64),
+        staffing=staffing,
+        sl_threshold_s=np.array([q.sl_threshold_s for q in scenario.queues], dtype=np.float64),
+    )
+
+
+@dataclass(frozen=True)
+class Contacts:
+    """One replication's contacts, sorted by arrival (seconds)."""
+
+    arrival_s: np.ndarray
+    queue: np.ndarray
+    handle_s: np.ndarray
+    wrapup_s: np.ndarray
+    patience_s: np.ndarray
+
+
+def draw_contacts(scenario: Scenario, rng: np.random.Generator) -> Contacts:
+    """Arrivals (Poisson per interval, or the replay) with their handle, wrap-up and patience."""
+    if scenario.replay is not None:
+        return _replay_contacts(scenario, scenario.replay, rng)
+    n_i = scenario.intervals
+    parts_t, parts_q, parts_h, parts_w, parts_p = [], [], [], [], []
+    for qi, q in enumerate(scenario.queues):
+        counts = rng.poisson(np.asarray(q.offered_per_interval, dtype=np.float64))
+        n = int(counts.sum())
+        start = np.repeat(np.arange(n_i, dtype=np.float64), counts)
+        parts_t.append((start + rng.random(n)) * scenario.interval_s)
+        parts_q.append(np.full(n, qi, np.int64))
+        parts_h.append(sample(q.handle_time, rng, n))
+        parts_w.append(sample(q.wrapup, rng, n))
+        parts_p.append(sample(q.patience, rng, n))
+    t = np.concatenate(parts_t)
+    order = np.argsort(t)  # instants are continuous: ties have probability zero
+    return Contacts(
+        arrival_s=t[order],
+        queue=np.concatenate(parts_q)[order],
+        handle_s=np.concatenate(parts_h)[order],
+        wrapup_s=np.concatenate(parts_w)[order],
+        patience_s=np.concatenate(parts_p)[order],
+    )
+
+
+def _replay_contacts(scenario: Scenario, rp: Replay, rng: np.random.Generator) -> Contacts:
+    order = np.argsort(rp.arrival_s, kind="stable")
+    queue = np.asarray(rp.queue, dtype=np.int64)[order]
+    handle = np.asarray(rp.handle_s, dtype=np.float64)[order].copy()
+    patience = np.asarray(rp.patience_s, dtype=np.float64)[order].copy()
+    at_least = np.asarray(rp.patience_at_least_s, dtype=np.float64)[order]
+    wrapup = (np.asarray(rp.wrapup_s, dtype=np.float64)[order].copy() if rp.wrapup_s is not None
+              else np.full(queue.size, np.nan))
+    for qi, q in enumerate(scenario.queues):
+        mine = queue == qi
+        for values, dist in ((handle, q.handle_time), (wrapup, q.wrapup)):
+            missing = mine & np.isnan(values)
+            if missing.any():
+                values[missing] = sample(dist, rng, int(missing.sum()))
+        missing = mine & np.isnan(patience)
+        if missing.any():
+            patience[missing] = sample_at_least(q.patience, rng, at_least[missing])
+    return Contacts(np.asarray(rp.arrival_s, dtype=np.float64)[order], queue, handle, wrapup, patience)
+
+
+@dataclass(frozen=True)
+class Replication:
+    """Per-contact outcome of one replication (arrays aligned with its Contacts)."""
+
+    contacts: Contacts
+    state: np.ndarray  # _core.WAITING / ANSWERED / ABANDONED / NOT_ARRIVED
+    wait_s: np.ndarray
+    served_by: np.ndarray  # group index, -1 if not answered
+    busy_s: np.ndarray  # (G, I)
+    idle_s: np.ndarray  # (G, I)
+    events: int
+
+
+def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Replication:
+    """One replication: draw, simulate to the end of the horizon."""
+    c = draw_contacts(scenario, rng)
+    n = c.arrival_s.size
+    n_q = len(scenario.queues)
+    qorder = np.argsort(c.queue, kind="stable").astype(np.int64)
+    qstart = np.concatenate(([0], np.cumsum(np.bincount(c.queue, minlength=n_q)))).astype(np.int64)
+    state = np.empty(n, np.int8)
+    wait = np.empty(n, np.float64)
+    served_by = np.empty(n, np.int64)
+    n_g = len(scenario.groups)
+    busy = np.zeros((n_g, scenario.intervals), np.float64)
+    idle = np.zeros((n_g, scenario.intervals), np.float64)
+    events = _core.simulate_replication(
+        c.arrival_s, c.queue, c.handle_s, c.wrapup_s, c.patience_s, qstart, qorder,
+        lay.level, lay.delay, lay.q_priority, scenario.agent_picks == "skill_level",
+        lay.gstart, lay.concurrency, lay.staffing, float(scenario.interval_s), float(scenario.horizon_s),
+        state, wait, served_by, busy, idle,
+    )
+    return Replication(c, state, wait, served_by, busy, idle, int(events))
+
+
+def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
+             threads: int = 1) -> SimulationResult:
+    """Run ``replications`` independent replications (default: the scenario's) and tally
+    them per replication, interval and queue. ``threads`` > 1 runs replications side by
+    side (the core releases the GIL); results do not depend on it."""
+    reps = scenario.replications if replications is None else replications
+    base = scenario.seed if seed is None else seed
+    if reps < 1:
+        raise ValueError("replications must be at least 1")
+    lay = layout(scenario)
+    streams = np.random.SeedSequence(base).spawn(reps)
+
+    def one(ss: np.random.SeedSequence) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]:
+        rep = run_once(scenario, lay, np.random.Generator(np.random.PCG64(ss)))
+        counts = tally(rep.contacts.arrival_s, rep.contacts.queue, rep.state, rep.wait_s,
+                       scenario.interval_s, scenario.intervals, lay.sl_threshold_s)
+        return counts, rep.busy_s, rep.idle_s, rep.events
+
+    if threads > 1 and reps > 1:
+        with ThreadPoolExecutor(threads) as pool:
+            outs: Sequence[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]] = list(
+                pool.map(one, streams))
+    else:
+        outs = [one(ss) for ss in streams]
+    return SimulationResult.stack(
+        scenario=scenario,
+        counts=[o[0] for o in outs],
+        busy=[o[1] for o in outs],
+        idle=[o[2] for o in outs],
+        events=sum(o[3] for o in outs),
+    )
