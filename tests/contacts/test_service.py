@@ -101,3 +101,33 @@ def test_stable_id_matches_the_duckdb_expression() -> None:
     sql = "SELECT " + STABLE_ID_SQL.format(source="$1", key="$2")
     for source, key in [("asterisk", "MAIN|1700000000.12|sales|1700000000"), ("connect", "é-ü"), ("x", "")]:
         assert duckdb.connect().execute(sql, [source, key]).fetchone()[0] == stable_id(source, key)
+
+
+def _waits(conn) -> list[float]:
+    return sorted(conn.execute(select(contacts.c.wait_s)).scalars())
+
+
+def test_replace_rows_counts_new_and_replaced_and_keeps_one_row_per_key(stores) -> None:
+    first = f.contact_rows("S", "q", ARRIVED, [{"outcome": "answered", "wait_s": 1, "talk_s": 2}] * 2)
+    with stores.warehouse.begin() as conn:
+        assert service.replace_rows(conn, contacts, first) == (2, 0)
+    again = first.set_column(first.schema.get_field_index("wait_s"), "wait_s", pa.array([5.0, 6.0]))
+    with stores.warehouse.begin() as conn:
+        assert service.replace_rows(conn, contacts, again) == (0, 2)
+        assert _waits(conn) == [5.0, 6.0]
+
+
+def test_insert_new_rows_takes_a_stream_and_skips_stored_keys(stores) -> None:
+    rows = f.contact_rows("S", "q", ARRIVED, [{"outcome": "answered", "wait_s": 1, "talk_s": 2}] * 5)
+    with stores.warehouse.begin() as conn:
+        service.bulk_load(conn, contacts, rows.slice(0, 2))
+        stream = pa.RecordBatchReader.from_batches(rows.schema, rows.to_batches(max_chunksize=2))
+        assert service.insert_new_rows(conn, contacts, stream) == 3
+        assert service.table_counts(conn)["contacts"] == 5
+
+
+def test_append_rows_inserts_without_a_key_check(stores) -> None:
+    rows = f.contact_rows("S", "q", ARRIVED, [{"outcome": "abandoned", "wait_s": 3}] * 2)
+    with stores.warehouse.begin() as conn:
+        assert service.append_rows(conn, contacts, rows) == 2
+        assert _waits(conn) == [3.0, 3.0]

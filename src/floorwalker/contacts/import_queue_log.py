@@ -17,7 +17,7 @@ from floorwalker.contacts import queue_log
 from floorwalker.contacts.imports import ImportSummary, Progress
 from floorwalker.contacts.ingest import SiteContext
 from floorwalker.contacts.models import agent_states, contacts, queue_log_events
-from floorwalker.contacts.service import append_rows, fetch_arrow, insert_new_rows, write_rows
+from floorwalker.contacts.service import append_rows, fetch_arrow, insert_new_rows, replace_rows
 
 #: Agent states are rebuilt from this long before the first new event (a session or a
 #: pause that began earlier is found by looking back to the agent's last such event).
@@ -104,7 +104,8 @@ def _queue_log_into(
         relation = "ql_calls"
     legs = queue_log.build_legs(con, relation, site)
     legs = legs.append_column("import_id", pa.array([summary.import_id] * legs.num_rows, pa.int64()))
-    new, existed_legs = write_rows(connection, contacts, legs, "replace")
+    # Legs are keyed by call, queue and arrival: unique among themselves by construction.
+    new, existed_legs = replace_rows(connection, contacts, legs)
     summary.contacts += new
     summary.incomplete += int(pc.sum(pc.equal(legs.column("outcome"), "incomplete")).as_py() or 0)
     del existed_legs  # replaced legs of calls that gained events: neither new nor duplicates

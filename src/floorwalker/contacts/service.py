@@ -118,6 +118,37 @@ def insert_new_rows(connection: Connection, table: Table, rows: pa.RecordBatchRe
     return inserted
 
 
+def replace_rows(connection: Connection, table: Table, rows: pa.Table) -> tuple[int, int]:
+    """Write ``rows`` whose keys are unique among themselves, replacing stored rows with
+    the same key: one delete and one plain insert (no anti-join). Returns (rows that were
+    new, rows that replaced a stored one)."""
+    if rows.num_rows == 0:
+        return 0, 0
+    key = next(iter(table.primary_key.columns)).name
+    columns = [c for c in rows.column_names if c in table.c]
+    column_list = ", ".join(columns)
+    if connection.dialect.name == "duckdb":
+        raw = _driver(connection)
+        raw.register("_fw_rows", rows.select(columns))
+        try:
+            deleted = raw.execute(
+                f"DELETE FROM {table.name} WHERE {key} IN (SELECT {key} FROM _fw_rows)"
+            ).fetchall()
+            raw.execute(f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM _fw_rows")
+        finally:
+            raw.unregister("_fw_rows")
+        replaced = int(deleted[0][0]) if deleted else 0
+    else:
+        stage = _stage(connection, table, rows, columns)
+        replaced = connection.execute(
+            text(f"DELETE FROM {table.name} WHERE {key} IN (SELECT {key} FROM {stage})")
+        ).rowcount
+        insert = f"INSERT INTO {table.name} ({column_list}) SELECT {column_list} FROM {stage}"
+        connection.execute(text(insert))
+        connection.execute(text(f"DROP TABLE IF EXISTS {stage}"))
+    return rows.num_rows - replaced, replaced
+
+
 def append_rows(connection: Connection, table: Table, rows: pa.Table) -> int:
     """Insert ``rows`` with no check of their keys: for a caller that has just deleted
     every row those keys could meet (rebuilt agent states). Returns the number inserted."""
