@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from sqlalchemy import select
 
 from floorwalker.auth.permissions import SYSTEM
+from floorwalker.contacts import agent_timelines as at
 from floorwalker.contacts import import_queue_log, imports
 from floorwalker.contacts import queue_log as ql
 from floorwalker.contacts.ingest import SiteContext
@@ -268,7 +269,7 @@ def test_agent_timeline_sessions_pauses_and_contacts() -> None:
         (3000.0, "REMOVEMEMBER", "sales", "", "", "NONE"),
     ]
     contacts_ = [(2000.0, 2100.0, 30.0), (2110.0, 2200.0, 30.0), (3500.0, 3600.0, None)]
-    timeline = ql.agent_timeline(events, contacts_)
+    timeline = at.agent_timeline(events, contacts_)
     assert timeline == [
         (1000.0, 1100.0, "available", None),
         (1100.0, 1700.0, "not_ready", "lunch"),
@@ -288,14 +289,14 @@ def test_agent_timeline_sessions_pauses_and_contacts() -> None:
 
 
 def test_agent_timeline_overlapping_chats_are_one_on_contact_stretch() -> None:
-    timeline = ql.agent_timeline(
+    timeline = at.agent_timeline(
         [(0.0, "AGENTLOGIN", "NONE", "", "", "x")], [(10.0, 50.0, None), (20.0, 80.0, None)]
     )
     assert timeline == [(0.0, 10.0, "available", None), (10.0, 80.0, "on_contact", None)]
 
 
 def _states(timeline: list[tuple[float, float, str, str | None]], site: SiteContext = SITE) -> list[dict]:
-    return ql.states_table(duckdb.connect(), site, ql.flatten_timelines({"SIP/1": timeline})).to_pylist()
+    return at.states_table(duckdb.connect(), site, at.flatten_timelines({"SIP/1": timeline})).to_pylist()
 
 
 def test_states_are_cut_at_local_midnight() -> None:
@@ -489,7 +490,7 @@ def test_a_failing_import_leaves_the_warehouse_as_it_was(stores, db, tmp_path, m
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(ql, "agent_timeline", broken)
+    monkeypatch.setattr(at, "timelines_sql", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         _import(stores, tmp_path, SESSION + LATER, "day2")
     assert _snapshot(stores) == before
@@ -553,6 +554,6 @@ def test_agent_states_are_the_same_whatever_the_chunk_size(stores, db, tmp_path,
     assert {row[4] for row in expected[1]} == {"SIP/1", "SIP/2"}
     stores.empty()
     f.site(db, code="PBX")
-    monkeypatch.setattr(import_queue_log, "_AGENTS_PER_CHUNK", 1)
+    monkeypatch.setattr(import_queue_log, "_EVENTS_PER_CHUNK", 1)
     _import(stores, tmp_path, text_, "chunked")
     assert _snapshot(stores) == expected

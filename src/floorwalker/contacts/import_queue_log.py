@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from sqlalchemy import Connection, bindparam, text
 
-from floorwalker.contacts import queue_log
+from floorwalker.contacts import agent_timelines, queue_log
 from floorwalker.contacts.imports import ImportSummary, Progress
 from floorwalker.contacts.ingest import SiteContext
 from floorwalker.contacts.models import agent_states, contacts, queue_log_events
@@ -24,8 +24,9 @@ from floorwalker.contacts.service import append_rows, fetch_arrow, insert_new_ro
 _STATE_LOOKBACK_S = 86_400.0
 #: queue_log events per Arrow batch on their way to the warehouse.
 _EVENTS_PER_BATCH = 200_000
-#: Agents whose states are rebuilt together (bounds the memory of a big import).
-_AGENTS_PER_CHUNK = 25
+#: queue_log events per group of agents whose states are rebuilt together (bounds the
+#: memory of a big import).
+_EVENTS_PER_CHUNK = 2_000_000
 
 
 def queue_log_load(
@@ -156,14 +157,11 @@ def _rebuild_agent_states(
     first new event onward, out of all stored events and contacts of those agents."""
     bounds = con.execute(
         "SELECT min(time_s), max(time_s) FROM ql_new WHERE agent NOT IN ('', 'NONE')"
-    ).fetchone()
-    agents = [
-        r[0]
-        for r in con.execute(
-            "SELECT DISTINCT agent FROM ql_new WHERE agent NOT IN ('', 'NONE') ORDER BY agent"
-        ).fetchall()
-    ]
-    if not agents or bounds is None or bounds[0] is None:
+    ).fetchall()[0]
+    per_agent = con.execute(
+        "SELECT agent, count(*) FROM ql_new WHERE agent NOT IN ('', 'NONE') GROUP BY agent ORDER BY agent"
+    ).fetchall()
+    if not per_agent or bounds[0] is None:
         return 0
     from_s = float(bounds[0]) - _STATE_LOOKBACK_S
     from_utc = datetime.fromtimestamp(from_s, UTC).replace(tzinfo=None)
@@ -171,9 +169,9 @@ def _rebuild_agent_states(
     # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
     cut = _first_local_midnight(from_utc, site.time_zone)
     written = 0
-    # A few dozen agents at a time: memory stays bounded by the chunk, not the file.
-    for first in range(0, len(agents), _AGENTS_PER_CHUNK):
-        chunk = agents[first : first + _AGENTS_PER_CHUNK]
+    # Agents in chunks of about _EVENTS_PER_CHUNK events: memory stays bounded by the
+    # chunk, not the file, and a small import is one chunk.
+    for chunk in _chunks(per_agent, _EVENTS_PER_CHUNK):
         table = _agent_states_of(connection, con, site, chunk, from_s, from_utc, cut)
         connection.execute(
             text(
@@ -187,6 +185,20 @@ def _rebuild_agent_states(
             table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
             written += append_rows(connection, agent_states, table)
     return written
+
+
+def _chunks(counts: list[tuple[str, int]], size: int) -> list[list[str]]:
+    """Agents grouped so that each group's event count stays near ``size`` (an agent with
+    more events than that is a group of its own)."""
+    groups: list[list[str]] = [[]]
+    total = 0
+    for agent, count in counts:
+        if groups[-1] and total + count > size:
+            groups.append([])
+            total = 0
+        groups[-1].append(agent)
+        total += count
+    return groups
 
 
 def _agent_states_of(
@@ -208,44 +220,60 @@ def _agent_states_of(
         ).bindparams(in_agents, bindparam("events", expanding=True)),
         {"site": site.code, "agents": agents, "events": sorted(queue_log.AGENT_EVENTS)},
     ).fetchall()
-    # Seconds since the epoch straight from SQL: a million datetimes are slow to build in Python.
-    seconds = (
-        "epoch_us({0}) / 1e6"
-        if connection.dialect.name == "duckdb"
-        else "CAST(EXTRACT(EPOCH FROM {0}) AS FLOAT8)"
-    )
-    handled = connection.execute(
-        text(
-            f"""SELECT agent, {seconds.format("answered_at")}, {seconds.format("ended_at")}, wrapup_s
-                FROM contacts WHERE site = :site AND source = 'asterisk' AND agent IN :agents
-                AND ended_at >= :since AND answered_at IS NOT NULL"""
-        ).bindparams(in_agents),
-        {"site": site.code, "agents": agents, "since": from_utc},
-    ).fetchall()
     by_agent_events: dict[str, list[tuple[float, str, str, str, str, str]]] = {a: [] for a in agents}
-    initial: dict[str, queue_log.AgentState] = {}
+    initial: dict[str, agent_timelines.AgentState] = {}
     for agent, time_s, event, queue, data1, data2, callid in session_rows:
         if time_s < from_s:
             # History before the window only sets the state at its start.
-            initial[agent] = queue_log.fold_agent_state(
-                initial.get(agent, queue_log.LOGGED_OUT), event, queue, data1
+            initial[agent] = agent_timelines.fold_agent_state(
+                initial.get(agent, agent_timelines.LOGGED_OUT), event, queue, data1
             )
         else:
             by_agent_events[agent].append((time_s, event, queue, data1, data2, callid))
-    by_agent_contacts: dict[str, list[tuple[float, float | None, float | None]]] = {a: [] for a in agents}
-    for agent, answered, ended, wrap in handled:
-        by_agent_contacts[agent].append((answered, ended, wrap))
-    timelines = {
-        agent: queue_log.agent_timeline(
+    steps = agent_timelines.steps_table({
+        agent: agent_timelines.agent_steps(
             by_agent_events[agent],
-            by_agent_contacts[agent],
-            initial.get(agent, queue_log.LOGGED_OUT),
+            initial.get(agent, agent_timelines.LOGGED_OUT),
             start_s=from_s if agent in initial else None,
         )
         for agent in agents
-    }
-    table = queue_log.states_table(con, site, queue_log.flatten_timelines(timelines))
+    })  # fmt: skip
+    con.register("_fw_handled", _handled(connection, site.code, agents, from_utc))
+    try:
+        timelines = agent_timelines.timelines_sql(con, steps, "_fw_handled")
+    finally:
+        con.unregister("_fw_handled")
+    table = agent_timelines.states_table(con, site, timelines)
     return table.filter(pc.greater_equal(table.column("started_at"), pa.scalar(cut, pa.timestamp("us"))))
+
+
+def _handled(connection: Connection, site: str, agents: list[str], since: datetime) -> pa.Table:
+    """(agent, answered_s, ended_s, wrapup_s) of the contacts these agents handled that
+    ended from ``since`` on, as Arrow (seconds since the epoch)."""
+    if connection.dialect.name == "duckdb":
+        raw = connection.connection.driver_connection
+        return raw.sql(
+            """SELECT agent, epoch_us(answered_at) / 1e6 AS answered_s, epoch_us(ended_at) / 1e6 AS ended_s,
+                      wrapup_s
+               FROM contacts WHERE site = $site AND source = 'asterisk' AND list_contains($agents, agent)
+               AND ended_at >= $since AND answered_at IS NOT NULL""",
+            params={"site": site, "agents": agents, "since": since},
+        ).to_arrow_table()
+    rows = connection.execute(
+        text(
+            """SELECT agent, CAST(EXTRACT(EPOCH FROM answered_at) AS FLOAT8),
+                      CAST(EXTRACT(EPOCH FROM ended_at) AS FLOAT8), wrapup_s
+               FROM contacts WHERE site = :site AND source = 'asterisk' AND agent IN :agents
+               AND ended_at >= :since AND answered_at IS NOT NULL"""
+        ).bindparams(bindparam("agents", expanding=True)),
+        {"site": site, "agents": agents, "since": since},
+    ).fetchall()
+    return pa.table({
+        "agent": pa.array([r[0] for r in rows], pa.string()),
+        "answered_s": pa.array([r[1] for r in rows], pa.float64()),
+        "ended_s": pa.array([r[2] for r in rows], pa.float64()),
+        "wrapup_s": pa.array([r[3] for r in rows], pa.float64()),
+    })  # fmt: skip
 
 
 def _first_local_midnight(utc_naive: datetime, time_zone: str) -> datetime:

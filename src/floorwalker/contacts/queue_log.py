@@ -40,11 +40,10 @@ from __future__ import annotations
 
 import csv
 import io
-import itertools
 import mmap
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -53,10 +52,9 @@ import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from floorwalker.contacts.arrow import AGENT_STATE_SCHEMA, CONTACT_SCHEMA
+from floorwalker.contacts.arrow import CONTACT_SCHEMA
 from floorwalker.contacts.ingest import Rejection, SiteContext
 from floorwalker.contacts.keys import STABLE_ID_SQL
-from floorwalker.timeutil import local_days_utc, utc_offsets
 
 SOURCE = "asterisk"
 
@@ -546,189 +544,6 @@ def _to_contacts(raw: pa.Table) -> pa.Table:
             for name in CONTACT_SCHEMA.names
         },
         schema=CONTACT_SCHEMA,
-    )
-
-
-# --- agent states ------------------------------------------------------------------------
-
-_SESSION_ON = {"AGENTLOGIN", "AGENTCALLBACKLOGIN"}
-_SESSION_OFF = {"AGENTLOGOFF", "AGENTCALLBACKLOGOFF"}
-
-
-#: (queues the agent is a member of, agent session open, paused, pause reason)
-AgentState = tuple[frozenset[str], bool, bool, str | None]
-LOGGED_OUT: AgentState = (frozenset(), False, False, None)
-
-
-def fold_agent_state(state: AgentState, event: str, queue: str, data1: str) -> AgentState:
-    """The agent's state after one session or pause event. Pure."""
-    members, session, paused, reason = state
-    if event == "ADDMEMBER":
-        members = members | {queue}
-    elif event == "REMOVEMEMBER":
-        members = members - {queue}
-    elif event in _SESSION_ON:
-        session = True
-    elif event in _SESSION_OFF:
-        session, members = False, frozenset()
-    elif event in ("PAUSE", "PAUSEALL"):
-        paused, reason = True, _pause_reason(data1) or reason
-    elif event in ("UNPAUSE", "UNPAUSEALL"):
-        paused, reason = False, None
-    elif event == "PAUSEREASON":
-        reason = _pause_reason(data1) or reason
-    if not members and not session:
-        # Logging off ends a pause: the next session starts ready unless it pauses again.
-        paused, reason = False, None
-    return members, session, paused, reason
-
-
-def agent_timeline(
-    events: list[tuple[float, str, str, str, str, str]],
-    contacts: list[tuple[float, float | None, float | None]],
-    initial: AgentState = LOGGED_OUT,
-    start_s: float | None = None,
-) -> list[tuple[float, float, str, str | None]]:
-    """One agent's states as (start_s, end_s, state, reason), contiguous, no overlap.
-
-    ``events``: (time_s, event, queue, data1, data2, callid) of the agent's session and
-    pause events, in time order. ``contacts``: (answered_s, ended_s, wrapup_s) of the legs
-    the agent handled. Priority where they meet: on_contact > wrap_up > not_ready >
-    available; outside a known session the agent is logged out (no row), except while on
-    a contact or in wrap-up, which the log proves. Pure."""
-    state = initial
-    # Session and pause state as a step function over time: (time, logged in, paused, reason).
-    steps: list[tuple[float, bool, bool, str | None]] = []
-    if start_s is not None:
-        steps.append((start_s, bool(state[0]) or state[1], state[2], state[3]))
-    for time_s, event, queue, data1, _data2, _callid in events:
-        state = fold_agent_state(state, event, queue, data1)
-        steps.append((time_s, bool(state[0]) or state[1], state[2], state[3]))
-    # Busy periods from contacts: on_contact, then wrap_up until the wrap-up time is over
-    # or the agent's next contact begins. Chat sessions may overlap: counters, not a flag.
-    changes: list[tuple[float, int, int]] = []  # (time, Δ on_contact, Δ wrap_up)
-    ordered = sorted((a, e, w) for a, e, w in contacts if a is not None and e is not None and e >= a)
-    for index, (answered, ended, wrap) in enumerate(ordered):
-        changes += [(answered, 1, 0), (ended, -1, 0)]
-        if wrap:
-            next_start = ordered[index + 1][0] if index + 1 < len(ordered) else float("inf")
-            wrap_end = min(ended + wrap, next_start)
-            if wrap_end > ended:
-                changes += [(ended, 0, 1), (wrap_end, 0, -1)]
-    changes.sort()
-    points = sorted({c[0] for c in changes} | {s[0] for s in steps})
-    result: list[tuple[float, float, str, str | None]] = []
-    step_index = change_index = 0
-    on_contact = wrap_up = 0
-    current_step: tuple[float, bool, bool, str | None] | None = None
-    for left, right in itertools.pairwise(points):
-        while step_index < len(steps) and steps[step_index][0] <= left:
-            current_step = steps[step_index]
-            step_index += 1
-        while change_index < len(changes) and changes[change_index][0] <= left:
-            on_contact += changes[change_index][1]
-            wrap_up += changes[change_index][2]
-            change_index += 1
-        item: tuple[str, str | None] | None
-        if on_contact > 0:
-            item = ("on_contact", None)
-        elif wrap_up > 0:
-            item = ("wrap_up", None)
-        elif current_step is not None and current_step[1]:
-            _, _, paused, reason = current_step
-            item = ("not_ready", reason or "unspecified") if paused else ("available", None)
-        else:
-            item = None
-        if item is None:
-            continue
-        if result and result[-1][1] == left and result[-1][2:] == item:
-            result[-1] = (result[-1][0], right, *item)
-        else:
-            result.append((left, right, *item))
-    return result
-
-
-def _pause_reason(data: str) -> str | None:
-    text = data.strip().lower()
-    return text or None
-
-
-def states_table(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table) -> pa.Table:
-    """Agent-state rows (AGENT_STATE_SCHEMA) from flattened timelines — columns agent,
-    start_s, end_s, state, reason — cut at each site-local midnight (a DST day's midnight
-    included), keyed by site, agent and start. Runs in DuckDB: millions of rows, no loop.
-
-    The site's days and UTC offsets come from Python's tz database as two small tables
-    (a day per row, an offset per day and per DST change), joined by range: converting
-    time zones row by row in SQL cost more than everything else here."""
-    if timelines.num_rows == 0:
-        return AGENT_STATE_SCHEMA.empty_table()
-    first = datetime.fromtimestamp(float(pc.min(timelines.column("start_s")).as_py()), UTC)
-    last = datetime.fromtimestamp(float(pc.max(timelines.column("end_s")).as_py()), UTC)
-    days = local_days_utc(first.replace(tzinfo=None), last.replace(tzinfo=None), site.time_zone)
-    offsets = utc_offsets(days, site.time_zone)
-    day_table = pa.table({
-        "day_start": pa.array([d[0] for d in days], pa.timestamp("us")),
-        "day_end": pa.array([d[1] for d in days], pa.timestamp("us")),
-    })  # fmt: skip
-    offset_table = pa.table({
-        "since": pa.array([o[0] for o in offsets], pa.timestamp("us")),
-        "offset_s": pa.array([o[1] for o in offsets], pa.int32()),
-    })  # fmt: skip
-    state_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
-    con.register("_fw_timelines", timelines)
-    con.register("_fw_days", day_table)
-    con.register("_fw_offsets", offset_table)
-    try:
-        result = con.sql(
-            f"""
-            WITH t AS (
-              SELECT *, make_timestamp(CAST(round(start_s * 1e6) AS BIGINT)) AS s_utc,
-                        make_timestamp(CAST(round(end_s * 1e6) AS BIGINT)) AS e_utc
-              FROM _fw_timelines WHERE end_s > start_s
-            ), pieces AS (
-              SELECT agent, state, reason, greatest(s_utc, day_start) AS started_at,
-                     least(e_utc, day_end) AS ended_at
-              FROM t JOIN _fw_days ON s_utc < day_end AND e_utc > day_start
-            ), placed AS (
-              SELECT p.*, o.offset_s FROM pieces p ASOF JOIN _fw_offsets o ON p.started_at >= o.since
-            ), keyed AS (
-              SELECT *,
-                     $site || '|' || agent || '|' || strftime(started_at, '%Y-%m-%dT%H:%M:%S.%f')
-                       AS source_key
-              FROM placed WHERE started_at < ended_at
-            )
-            SELECT {state_id} AS state_id, '{SOURCE}' AS source, source_key, $site AS site, agent, state,
-                   reason, started_at, ended_at, started_at + to_seconds(offset_s) AS started_local,
-                   offset_s AS utc_offset_s,
-                   epoch(ended_at) - epoch(started_at) AS duration_s
-            FROM keyed ORDER BY agent, started_at""",
-            params={"site": site.code},
-        ).to_arrow_table()
-    finally:
-        for name in ("_fw_timelines", "_fw_days", "_fw_offsets"):
-            con.unregister(name)
-    return result.cast(AGENT_STATE_SCHEMA)
-
-
-def flatten_timelines(timelines: dict[str, list[tuple[float, float, str, str | None]]]) -> pa.Table:
-    """{agent: timeline} as one Arrow table (agent, start_s, end_s, state, reason)."""
-    agents, starts, ends, states, reasons = [], [], [], [], []
-    for agent, timeline in timelines.items():
-        for start_s, end_s, state, reason in timeline:
-            agents.append(agent)
-            starts.append(start_s)
-            ends.append(end_s)
-            states.append(state)
-            reasons.append(reason)
-    return pa.table(
-        {
-            "agent": pa.array(agents, pa.string()),
-            "start_s": pa.array(starts, pa.float64()),
-            "end_s": pa.array(ends, pa.float64()),
-            "state": pa.array(states, pa.string()),
-            "reason": pa.array(reasons, pa.string()),
-        }
     )
 
 

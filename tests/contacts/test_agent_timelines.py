@@ -1,0 +1,65 @@
+"""The SQL merge of session steps and handled contacts equals the Python reference
+(agent_timeline) on random agents: sessions, pauses with reasons, overlapping chats,
+wrap-up cut short by the next contact, contacts outside any session."""
+
+from __future__ import annotations
+
+import duckdb
+import pyarrow as pa
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from floorwalker.contacts import agent_timelines as at
+
+_EVENTS = ["ADDMEMBER", "REMOVEMEMBER", "AGENTLOGIN", "AGENTLOGOFF", "PAUSE", "UNPAUSE", "PAUSEALL",
+           "UNPAUSEALL", "PAUSEREASON"]  # fmt: skip
+_times = st.integers(min_value=0, max_value=400).map(float)
+
+
+@st.composite
+def agent(draw: st.DrawFn) -> tuple[list, list]:
+    events = sorted(
+        draw(
+            st.lists(
+                st.tuples(
+                    _times,
+                    st.sampled_from(_EVENTS),
+                    st.sampled_from(["q1", "q2"]),
+                    st.sampled_from(["", "lunch", "Training"]),
+                ),
+                max_size=12,
+            )
+        )
+    )
+    contacts = []
+    for start, length, wrap in draw(
+        st.lists(st.tuples(_times, st.integers(0, 60), st.sampled_from([None, 0.0, 5.0, 30.0])), max_size=8)
+    ):
+        contacts.append((start, start + length, wrap))
+    return [(t, e, q, d, "", "call") for t, e, q, d in events], contacts
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(agent(), min_size=1, max_size=3), st.booleans())
+def test_sql_timelines_equal_the_python_reference(agents, with_history) -> None:
+    initial = (frozenset({"q1"}), False, True, "meeting") if with_history else at.LOGGED_OUT
+    start_s = -10.0 if with_history else None
+    expected, steps, handled = {}, {}, []
+    for number, (events, contacts) in enumerate(agents):
+        name = f"SIP/{number}"
+        # The reference sorts contacts itself; None wrap-ups cannot be ordered beside numbers.
+        contacts = sorted(contacts, key=lambda c: (c[0], c[1], c[2] is not None, c[2] or 0.0))
+        expected[name] = at.agent_timeline(events, contacts, initial, start_s)
+        steps[name] = at.agent_steps(events, initial, start_s)
+        handled += [(name, a, e, w) for a, e, w in contacts]
+    con = duckdb.connect()
+    con.register(
+        "handled",
+        pa.table({
+            "agent": [h[0] for h in handled], "answered_s": pa.array([h[1] for h in handled], pa.float64()),
+            "ended_s": pa.array([h[2] for h in handled], pa.float64()),
+            "wrapup_s": pa.array([h[3] for h in handled], pa.float64()),
+        }),
+    )  # fmt: skip
+    got = at.timelines_sql(con, at.steps_table(steps), "handled").to_pylist()
+    assert got == at.flatten_timelines(expected).to_pylist()
