@@ -18,7 +18,7 @@ in, rows out. The steps:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from statistics import NormalDist
 
 import numpy as np
@@ -61,6 +61,10 @@ class ForecastResult:
     rows: list[ForecastRow]
     special_days: list[AppliedSpecialDay]
     backtest: Backtest | None
+
+
+def _instant(moment: datetime) -> datetime:
+    return moment.astimezone(UTC).replace(tzinfo=None) if moment.tzinfo else moment
 
 
 def _future_days(grid: DayGrid, horizon_days: int, factors: dict[date, float]) -> list[date]:
@@ -149,17 +153,20 @@ def forecast(
             applied.append(AppliedSpecialDay(day, special[day].name, factor))
         if factor <= 0:
             continue
-        for slot in np.flatnonzero(grid.open_slots[day.weekday()]):
-            for start in slot_starts(day, int(slot), series.interval_min, series.time_zone):
-                rows.append(
-                    ForecastRow(
-                        start,
-                        float(fc[h, slot] * factor),
-                        float(lo[h, slot] * factor),
-                        float(hi[h, slot] * factor),
-                        None if aht is None or np.isnan(aht[h, slot]) else float(aht[h, slot]),
-                    )
-                )
+        day_rows = [
+            ForecastRow(
+                start,
+                float(fc[h, slot] * factor),
+                float(lo[h, slot] * factor),
+                float(hi[h, slot] * factor),
+                None if aht is None or np.isnan(aht[h, slot]) else float(aht[h, slot]),
+            )
+            for slot in np.flatnonzero(grid.open_slots[day.weekday()])
+            for start in slot_starts(day, int(slot), series.interval_min, series.time_zone)
+        ]
+        # Sorted by the instant, so the repeated hour's two passes stay in order (aware
+        # datetimes sharing a zone compare by wall clock, which ignores the fold).
+        rows.extend(sorted(day_rows, key=lambda r: _instant(r.interval_start)))
     return ForecastResult(chosen, level, series.interval_min, rows, applied, bt)
 
 

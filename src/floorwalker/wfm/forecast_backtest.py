@@ -100,6 +100,8 @@ def backtest(
     period = grid.period
     first = max(n - origins, MIN_TRAIN_WEEKS * period, 10)
     starts = list(range(first, n))
+    if not starts:
+        return Backtest(0, horizon, {})
     open_mask = np.stack([grid.open_slots[d.weekday()] for d in grid.dates])
     sums = {m: [_Sums() for _ in range(horizon)] for m in methods}
     usable = dict.fromkeys(methods, True)

@@ -7,7 +7,7 @@ forecast it gets an explicit treatment:
 - an **event** the manager entered: a factor applied to that day's forecast
   (1.3 = 30% more contacts than a normal day, 0 = closed);
 - a **public holiday** (from the ``holidays`` package for the chosen country, optional
-  subdivision): what the center's own history shows for past holidays: if most past
+  subdivision): what the center's own history shows for past holidays: if at least half the past
   holidays on open weekdays had no contacts, the center is closed; otherwise the median
   ratio of holiday contacts to the normal-day forecast for that date is applied. With no
   past holiday in the history the day is forecast as a normal day (factor 1).
@@ -140,7 +140,7 @@ def merge(holiday_days: Iterable[SpecialDay], events: Iterable[SpecialDay]) -> d
 
 def holiday_factor(closed_count: int, open_ratios: list[float]) -> float:
     """The learned treatment of a future holiday from past ones: 0 (closed) when most past
-    holidays were closed, else the median ratio holiday / normal forecast; 1 with none."""
+    holidays were closed (ties too), else the median ratio holiday / normal forecast; 1 with none."""
     if closed_count == 0 and not open_ratios:
         return 1.0
     if closed_count >= len(open_ratios):
