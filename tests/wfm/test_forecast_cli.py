@@ -103,6 +103,7 @@ def test_backtest_json(history_csv: Path) -> None:
         "seasonal_naive",
         "weighted_average",
         "ets",
+        "ets_arima",
         "arima",
         "autoarima",
         "mstl",

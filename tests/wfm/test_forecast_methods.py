@@ -59,7 +59,7 @@ def test_interval_methods_recover_exact_seasonality(method: str) -> None:
     assert fc == pytest.approx(truth(grid, 10), abs=1e-9)
 
 
-@pytest.mark.parametrize("method", ["ets", "arima", "autoarima", "mstl"])
+@pytest.mark.parametrize("method", ["ets", "arima", "ets_arima", "autoarima", "mstl"])
 def test_statistical_methods_recover_seasonality(method: str) -> None:
     grid = grid_of(history(START, 7 * 12))
     fc = METHODS[method](grid.contacts, grid.period, 5)

@@ -9,6 +9,8 @@ in, rows out. The steps:
    ``backtest_origins`` days of history (history only) and takes the lowest WAPE;
 3. forecast the grid days ahead, apply special days (events' factors, the learned
    holiday treatment; a factor 0 closes the day);
+   A statistical model is fitted once, at the first backtest origin, and run forward
+   over the whole history for the forecast (see ``RollingForecaster``);
 4. prediction intervals from the chosen method's own backtest errors at the same
    horizon (Poisson-like scaling; see :mod:`forecast_backtest`), or, with too little
    history for a backtest, from a Poisson model;
@@ -140,7 +142,11 @@ def forecast(
     bt_horizon = min(len(days), BACKTEST_HORIZON_MAX)
     chosen, bt = choose_method(grid, method, bt_horizon, backtest_origins, level)
     try:
-        fc = METHODS[chosen](grid.contacts, grid.period, len(days))
+        if bt is not None and chosen in bt.forecasters:
+            # The backtest's model run forward over the whole history (fitted once).
+            fc = bt.forecasters[chosen](grid.contacts, len(days))
+        else:
+            fc = METHODS[chosen](grid.contacts, grid.period, len(days))
     except NotEnoughHistory as exc:
         raise ValueError(str(exc)) from None
     lo, hi = _bounds(fc, bt, chosen, level)

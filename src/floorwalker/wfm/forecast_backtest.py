@@ -20,7 +20,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from floorwalker.wfm.forecast_grid import DayGrid
-from floorwalker.wfm.forecast_methods import METHODS, NotEnoughHistory
+from floorwalker.wfm.forecast_methods import NotEnoughHistory, RollingForecaster
 
 MIN_TRAIN_WEEKS = 3
 
@@ -71,9 +71,13 @@ class MethodScore:
 
 @dataclass(frozen=True)
 class Backtest:
+    """Scores per method; ``forecasters`` keep the models fitted at the first origin, so
+    the final forecast can run the chosen one forward without fitting it again."""
+
     origins: int
     horizon_days: int
     scores: dict[str, MethodScore]
+    forecasters: dict[str, RollingForecaster] = field(default_factory=dict, repr=False, compare=False)
 
     def best(self) -> str | None:
         """The method with the lowest overall WAPE (ties: the simpler, listed first)."""
@@ -105,6 +109,7 @@ def backtest(
     open_mask = np.stack([grid.open_slots[d.weekday()] for d in grid.dates])
     sums = {m: [_Sums() for _ in range(horizon)] for m in methods}
     usable = dict.fromkeys(methods, True)
+    forecasters = {m: RollingForecaster(m, period) for m in methods}
     for origin in starts:
         span = min(horizon, n - origin)
         train = grid.contacts[:origin]
@@ -112,7 +117,7 @@ def backtest(
             if not usable[m]:
                 continue
             try:
-                fc = METHODS[m](train, period, span)
+                fc = forecasters[m](train, span)
             except NotEnoughHistory:
                 usable[m] = False
                 continue
@@ -154,4 +159,4 @@ def backtest(
             by_h,
             quantiles,
         )
-    return Backtest(len(starts), horizon, scores)
+    return Backtest(len(starts), horizon, scores, forecasters)
