@@ -100,14 +100,17 @@ def main() -> None:
 
     scores: dict[str, Score] = defaultdict(Score)
     chosen: Counter[str] = Counter()
+    covered = compared = 0
     started = time.perf_counter()
     for origin in origins:
         train: IntervalSeries = build_series([p for p in points if p[0].date() < origin], interval_min=30)
         result = forecast(train, horizon_days=HORIZON, special=special)
         chosen[result.method] += 1
         by_day: defaultdict[date, list[float]] = defaultdict(list)
+        bounds: defaultdict[date, list[tuple[float, float]]] = defaultdict(list)
         for row in result.rows:
             by_day[row.interval_start.date()].append(row.contacts)
+            bounds[row.interval_start.date()].append((row.lo, row.hi))
         targets = sorted(by_day)
         grid = build_grid(train, special)
         fixed = {m: METHODS[m](grid.contacts, grid.period, HORIZON + 5)[:, open_cols] for m in methods}
@@ -121,6 +124,9 @@ def main() -> None:
                 continue  # beyond the end of the file
             a = actual[target]
             scores["floorwalker auto"].add(h, np.array(by_day[target]), a)
+            lo_hi = np.array(bounds[target])
+            covered += int(((a >= lo_hi[:, 0]) & (a <= lo_hi[:, 1])).sum())
+            compared += a.size
             grid_h = future.index(target)
             for m in methods:
                 scores[f"  {m} (fixed)"].add(h, fixed[m][grid_h], a)
@@ -143,6 +149,9 @@ def main() -> None:
     ours, best = scores["floorwalker auto"].wape(), scores[best_name].wape()
     improvement = 1 - ours / best
     print(f"\nmethods auto chose (per origin): {dict(chosen)}; {elapsed:.0f} s for the {ORIGINS} origins")
+    print(
+        f"auto's 80% prediction intervals held the actual in {covered / compared:.1%} of {compared} slots"
+    )
     print(
         f"floorwalker auto {ours:.4f} vs better baseline ({best_name.split(':')[0]}) {best:.4f}: "
         f"ratio {ours / best:.3f}, {improvement:.1%} lower WAPE → goal (≥ 10% lower) "

@@ -156,3 +156,20 @@ def test_too_short_history_for_a_backtest(tmp_path: Path) -> None:
     ok = runner.invoke(app, ["forecast", "--history", str(path), "--horizon-days", "1", "--json"])
     assert ok.exit_code == 0, ok.output
     assert [r["contacts"] for r in json.loads(ok.output)["rows"]] == [3.0, 4.0]
+
+
+def test_time_zone_output_carries_offsets(tmp_path: Path) -> None:
+    path = tmp_path / "tz.csv"
+    rows = ["interval_start,contacts"]
+    for day in range(1, 29):  # four weeks of March 2024, 09:00–10:00, 6 and 4 contacts
+        rows += [f"2024-03-{day:02d} 09:00,6", f"2024-03-{day:02d} 09:30,4"]
+    path.write_text("\n".join(rows) + "\n")
+    result = runner.invoke(
+        app,
+        ["forecast", "--history", str(path), "--horizon-days", "4", "--tz", "Europe/London", "--csv", "-"],
+    )
+    assert result.exit_code == 0, result.output
+    lines = result.output.strip().splitlines()
+    assert lines[0] == "interval_start,contacts,lo,hi"
+    assert lines[1].startswith("2024-03-29 09:00:00+00:00,6.0,")
+    assert lines[-1].startswith("2024-04-01 09:30:00+01:00,4.0,")  # after the clocks went forward

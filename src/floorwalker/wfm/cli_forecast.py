@@ -22,7 +22,7 @@ from typing import Any
 
 import typer
 
-from floorwalker.cli_support import fail, print_json, print_table
+from floorwalker.cli_support import fail, friendly_errors, print_json, print_table
 from floorwalker.errors import InvalidInput
 from floorwalker.timeutil import is_valid_time_zone
 from floorwalker.wfm.forecast_methods import METHODS
@@ -91,6 +91,7 @@ def _load(
 
 
 @app.callback(invoke_without_command=True)
+@friendly_errors
 def forecast(
     ctx: typer.Context,
     history: Path | None = HistoryOption,
@@ -168,6 +169,7 @@ def _write_csv(rows: list[dict[str, Any]], out: Path, with_aht: bool) -> None:
 
 
 @app.command("backtest")
+@friendly_errors
 def backtest_command(
     history: Path | None = HistoryOption,
     horizon_days: int | None = HorizonOption,
