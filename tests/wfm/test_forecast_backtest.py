@@ -41,10 +41,12 @@ def test_rolling_origin_seasonal_naive_by_hand() -> None:
     assert h1.bias == pytest.approx(-(10 + 10) / (20 + 30))
     assert h2.wape == pytest.approx(20 / 30) and h2.bias == pytest.approx(-20 / 30)
     assert score.wape == pytest.approx(40 / 80) and score.bias == pytest.approx(-40 / 80)
-    # Scaled errors (actual − forecast)/√forecast at horizon 1: 10/√10 and 10/√20, both positive,
-    # so the low quantile is clamped to 0 (the interval always contains the forecast).
-    lo, hi = score.residual_quantiles[0]
-    assert lo == 0.0 and 10 / np.sqrt(20) < hi < 10 / np.sqrt(10)
+    # Scaled errors (actual − forecast)/√forecast at horizon 1: 10/√10 and 10/√20; their root
+    # mean square √((10 + 5)/2) times the normal 90% quantile 1.28155 bounds the 80% interval.
+    k = 1.2815516 * np.sqrt((10 + 5) / 2)
+    assert score.error_bounds[0] == pytest.approx((-k, k))
+    k2 = 1.2815516 * 20 / np.sqrt(10)  # horizon 2: one error, 20/√10
+    assert score.error_bounds[1] == pytest.approx((-k2, k2))
 
 
 def test_best_method_has_the_lowest_wape() -> None:

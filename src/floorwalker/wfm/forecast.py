@@ -108,7 +108,7 @@ def _bounds(
     fc: NDArray[np.float64], bt: Backtest | None, method: str, level: float
 ) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
     scale = np.sqrt(np.maximum(fc, 1.0))
-    quantiles = bt.scores[method].residual_quantiles if bt and method in bt.scores else []
+    quantiles = bt.scores[method].error_bounds if bt and method in bt.scores else []
     if quantiles:
         q = np.array([quantiles[min(h, len(quantiles) - 1)] for h in range(len(fc))])
         lo, hi = q[:, :1], q[:, 1:]

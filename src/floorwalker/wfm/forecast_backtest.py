@@ -15,6 +15,7 @@ Measures (forecast error = forecast − actual, summed over intervals):
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from statistics import NormalDist
 
 import numpy as np
 from numpy.typing import NDArray
@@ -59,14 +60,15 @@ class HorizonScore:
 @dataclass(frozen=True)
 class MethodScore:
     """Accuracy of one method over every origin and horizon, and per horizon.
-    ``residual_quantiles``: per horizon, the (low, high) quantiles of the scaled error
-    (actual − forecast) / √max(forecast, 1) used for prediction intervals."""
+    ``error_bounds``: per horizon, the (low, high) bounds of the scaled error
+    (actual − forecast) / √max(forecast, 1) at the interval level: ± the normal quantile
+    times the root mean square of the backtest's scaled errors."""
 
     method: str
     wape: float | None
     bias: float | None
     by_horizon: list[HorizonScore]
-    residual_quantiles: list[tuple[float, float]]
+    error_bounds: list[tuple[float, float]]
 
 
 @dataclass(frozen=True)
@@ -134,7 +136,7 @@ def backtest(
                 s.actual += float(a.sum())
                 s.days += 1
                 s.residuals.append((a - f) / np.sqrt(np.maximum(f, 1.0)))
-    q_lo, q_hi = (1 - level) / 2, (1 + level) / 2
+    z_level = NormalDist().inv_cdf((1 + level) / 2)
     scores: dict[str, MethodScore] = {}
     for m in methods:
         if not usable[m]:
@@ -144,19 +146,21 @@ def backtest(
             HorizonScore(h + 1, _ratio(s.abs_error, s.actual), _ratio(s.error, s.actual), s.days)
             for h, s in enumerate(rows)
         ]
-        quantiles = []
+        bounds: list[tuple[float, float]] = []
         for s in rows:
             if s.residuals:
                 z = np.concatenate(s.residuals)
-                quantiles.append(
-                    (min(float(np.quantile(z, q_lo)), 0.0), max(float(np.quantile(z, q_hi)), 0.0))
-                )
+                # All intervals of a day share that day's error, so ten origins give about ten
+                # independent draws: their 10th/90th percentiles are too narrow. The root mean
+                # square (bias included) with the normal quantile is the steadier estimate.
+                k = z_level * float(np.sqrt(np.mean(z**2)))
+                bounds.append((-k, k))
         total_actual = sum(s.actual for s in rows)
         scores[m] = MethodScore(
             m,
             _ratio(sum(s.abs_error for s in rows), total_actual),
             _ratio(sum(s.error for s in rows), total_actual),
             by_h,
-            quantiles,
+            bounds,
         )
     return Backtest(len(starts), horizon, scores, forecasters)
