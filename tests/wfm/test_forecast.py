@@ -186,3 +186,13 @@ def test_bad_arguments_are_refused() -> None:
         forecast(series, horizon_days=0)
     with pytest.raises(ValueError, match="three weeks"):
         forecast(build_series(history(START, 14), interval_min=30), horizon_days=3, method="ets")
+
+
+def test_an_unfinished_last_day_is_not_read_as_a_quiet_day() -> None:
+    complete = history(START, 7 * 10 - 2, noise_seed=4)  # to Friday 2024-03-08
+    cut = [p for p in complete if not (p[0].date() == date(2024, 3, 8) and p[0].hour >= 12)]
+    partial = forecast(build_series(cut, interval_min=30), horizon_days=5, method="seasonal_naive")
+    assert len({r.interval_start.time() for r in partial.rows}) == 20  # still open until 18:00
+    # Read as a finished day, the half-empty Friday would be copied to next Friday.
+    friday = sum(r.contacts for r in partial.rows if r.interval_start.date() == date(2024, 3, 15))
+    assert friday == pytest.approx(expected(date(2024, 3, 15), 2000.0).sum(), rel=0.1)

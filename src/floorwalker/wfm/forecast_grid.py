@@ -5,6 +5,8 @@ The grid keeps only the center's open weekdays (a weekday is open when the last
 then has the same number ``D`` of grid days, so "the same weekday one week earlier" is
 always ``D`` rows back, and a daily series has a clean weekly season of length ``D``.
 
+The last day of history, when its records stop before the weekday's usual last open
+interval, is taken as unfinished (an export made during the day) and is not trained on.
 Days that are not ordinary (no data on an open weekday, or a special day) are
 *imputed* for training: the mean of the nearest earlier same-weekday days (up to
 ``IMPUTE_WEEKS``). They are never used as actuals when measuring accuracy.
@@ -52,6 +54,13 @@ class DayGrid:
         return len(self.open_weekdays)
 
 
+def _cut_short(row: NDArray[np.float64], open_row: NDArray[np.bool_]) -> bool:
+    """True when a day's records stop before the weekday's last open interval."""
+    present = np.flatnonzero(~np.isnan(row))
+    opened = np.flatnonzero(open_row)
+    return bool(present.size and opened.size and present[-1] < opened[-1])
+
+
 def _open_weekdays(series: IntervalSeries, ordinary: NDArray[np.bool_]) -> tuple[int, ...]:
     recent = range(max(0, len(series.days) - OPEN_LOOKBACK_DAYS), len(series.days))
     found = {series.days[i].weekday() for i in recent if ordinary[i]}
@@ -85,6 +94,9 @@ def build_grid(series: IntervalSeries, special: dict[date, SpecialDay]) -> DayGr
     for k, day in enumerate(dates):
         if actual[k] and day > recent_from:
             open_slots[day.weekday()] |= ~np.isnan(raw[k])
+    if _cut_short(raw[-1], open_slots[dates[-1].weekday()]) and actual[:-1].any():
+        # An export taken during the day: the last day is not a quiet day, it is unfinished.
+        actual[-1] = False
 
     gap = np.zeros_like(raw, dtype=bool)  # DST-skipped slots of observed days
     for k, day in enumerate(dates):
