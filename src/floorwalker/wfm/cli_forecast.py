@@ -43,7 +43,9 @@ TzOption = typer.Option(
 CountryOption = typer.Option(None, "--country", help="Public holidays of this country (ISO code: US, GB…).")
 SubdivOption = typer.Option(None, "--subdiv", help="Subdivision for holidays (e.g. a state: CA).")
 EventsOption = typer.Option(
-    None, "--events", help="Manager events (CSV: date,factor[,name]; or TOML [[event]]); factor 0 = closed."
+    None,
+    "--events",
+    help="Manager events: CSV with date, factor (0 or closed = closed), name; or TOML event tables.",
 )
 LevelOption = typer.Option(0.8, "--level", help="Prediction interval coverage (fraction, 0.8 = 80%).")
 OriginsOption = typer.Option(10, "--origins", min=1, max=400, help="Backtest origins (one per open day).")
