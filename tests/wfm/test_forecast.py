@@ -196,3 +196,13 @@ def test_an_unfinished_last_day_is_not_read_as_a_quiet_day() -> None:
     # Read as a finished day, the half-empty Friday would be copied to next Friday.
     friday = sum(r.contacts for r in partial.rows if r.interval_start.date() == date(2024, 3, 15))
     assert friday == pytest.approx(expected(date(2024, 3, 15), 2000.0).sum(), rel=0.1)
+
+
+def test_special_days_do_not_feed_the_aht_forecast() -> None:
+    points = history(START, 7 * 6 - 2, aht_s=300.0)  # to Friday 2024-02-09
+    # The last Friday was a special day with long calls; it must not move the AHT forecast.
+    points = [(t, c, 900.0 if t.date() == date(2024, 2, 9) else a) for t, c, a in points]
+    series = build_series(points, interval_min=30)
+    event = {date(2024, 2, 9): SpecialDay(date(2024, 2, 9), "system change", 1.0, "event")}
+    result = forecast(series, horizon_days=5, special=event, method="weighted_average")
+    assert all(r.aht_s == pytest.approx(300.0) for r in result.rows)

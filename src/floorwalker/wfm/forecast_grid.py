@@ -123,6 +123,9 @@ def build_grid(series: IntervalSeries, special: dict[date, SpecialDay]) -> DayGr
         else:
             contacts[k] = fill
 
+    # AHT is learned from ordinary days only: a special or unfinished day's handle time
+    # would otherwise be weighted by the imputed contacts that replaced its own.
+    handle[~actual] = np.nan
     factor = _learn_holidays(dates, contacts, special, series, weekdays)
     return DayGrid(
         dates, weekdays, series.interval_min, contacts, handle, actual, open_slots, factor, series.time_zone
