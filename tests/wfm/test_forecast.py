@@ -206,3 +206,25 @@ def test_special_days_do_not_feed_the_aht_forecast() -> None:
     event = {date(2024, 2, 9): SpecialDay(date(2024, 2, 9), "system change", 1.0, "event")}
     result = forecast(series, horizon_days=5, special=event, method="weighted_average")
     assert all(r.aht_s == pytest.approx(300.0) for r in result.rows)
+
+
+def test_opening_hours_are_learned_per_weekday_and_missing_days_are_gaps() -> None:
+    points = history(START, 7 * 6, noise_seed=8)  # Mon–Fri 08:00–18:00, to Sunday 2024-02-11
+    # Saturdays open 09:00–13:00 with 10 contacts a half-hour; one ordinary Wednesday has no data.
+    for week in range(6):
+        saturday = START + timedelta(days=7 * week + 5)
+        points += [
+            (datetime.combine(saturday, datetime.min.time()) + timedelta(hours=9, minutes=30 * s), 10.0, None)
+            for s in range(8)
+        ]
+    points = [p for p in points if p[0].date() != date(2024, 1, 31)]
+    series = build_series(points, interval_min=30)
+    result = forecast(series, horizon_days=6, method="weighted_average")
+    saturday_rows = [r for r in result.rows if r.interval_start.date() == date(2024, 2, 17)]
+    assert [r.interval_start.strftime("%H:%M") for r in saturday_rows] == [
+        f"{9 + s // 2:02d}:{30 * (s % 2):02d}" for s in range(8)
+    ]
+    assert all(r.contacts == pytest.approx(10.0) for r in saturday_rows)
+    # The missing Wednesday is filled from earlier Wednesdays, not read as a day without contacts.
+    wednesday = sum(r.contacts for r in result.rows if r.interval_start.date() == date(2024, 2, 14))
+    assert wednesday == pytest.approx(expected(date(2024, 2, 14), 2000.0).sum(), rel=0.05)
