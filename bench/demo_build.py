@@ -51,10 +51,8 @@ def main() -> None:
         build_s = time.perf_counter() - started
 
     load_s = build_s - generate_s
-    print(
-        f"days={args.days} contacts={summary.contacts:,} agent_states={summary.agent_states:,} "
-        f"surveys={summary.survey_responses:,} employees={summary.employees}"
-    )
+    print(f"days={args.days} contacts={summary.contacts:,} agent_states={summary.agent_states:,} "
+          f"surveys={summary.survey_responses:,} employees={summary.employees}")
     print(f"generate            {generate_s:7.2f} s")
     print(f"build_demo (total)  {build_s:7.2f} s   (goal: < 60 s)")
     print(f"  stores ≈ total − generate  {load_s:7.2f} s")
