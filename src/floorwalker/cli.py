@@ -14,6 +14,7 @@ from floorwalker.db import mask_url
 from floorwalker.metrics.cli import app as metrics_app
 from floorwalker.org.cli import app as org_app
 from floorwalker.sim.cli import simulate as simulate_command
+from floorwalker.wfm.cli_forecast import app as forecast_app
 
 app = typer.Typer(
     help="floorwalker: the contact-center manager's workbench.",
@@ -25,6 +26,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(import_app, name="import")
 app.add_typer(metrics_app, name="metrics")
 app.command("simulate")(simulate_command)
+app.add_typer(forecast_app, name="forecast")
 
 
 @app.command()

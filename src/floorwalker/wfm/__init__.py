@@ -1,0 +1,1 @@
+"""Workforce management: forecasting demand and staffing requirements."""

@@ -1,0 +1,232 @@
+"""`floorwalker forecast …`: contacts (and AHT) per interval for the next open days.
+
+Contract (scripts depend on it):
+
+    floorwalker forecast --history FILE.csv --horizon-days N [--interval-min 30]
+        [--method auto|seasonal_naive|weighted_average|ets|arima|autoarima|mstl] --json|--csv OUT
+    floorwalker forecast backtest --history FILE.csv --horizon-days N --json
+
+Forecast rows: ``interval_start, contacts, lo, hi[, aht_s]``. Bad input exits with code 2
+and one line naming the file, line and field.
+"""
+
+from __future__ import annotations
+
+import csv
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import typer
+
+from floorwalker.cli_support import fail, friendly_errors, print_json, print_table
+from floorwalker.errors import InvalidInput
+from floorwalker.timeutil import is_valid_time_zone
+from floorwalker.wfm.forecast_methods import METHODS
+
+app = typer.Typer(help="Forecast contacts and AHT per interval from the history.")
+
+HistoryOption = typer.Option(
+    None, "--history", help="CSV with interval_start (local time), contacts (or calls)[, aht_s]."
+)
+HorizonOption = typer.Option(None, "--horizon-days", min=1, max=731, help="Open days to forecast.")
+IntervalOption = typer.Option(30, "--interval-min", help="Interval length: 15, 30 or 60 minutes.")
+TzOption = typer.Option(
+    None,
+    "--tz",
+    help="IANA zone of the site (DST days get 23/25 hours; output carries UTC offsets). "
+    "Default: timestamps are naive local time.",
+)
+CountryOption = typer.Option(None, "--country", help="Public holidays of this country (ISO code: US, GB…).")
+SubdivOption = typer.Option(None, "--subdiv", help="Subdivision for holidays (e.g. a state: CA).")
+EventsOption = typer.Option(
+    None,
+    "--events",
+    help="Manager events: CSV with date, factor (0 or closed = closed), name; or TOML event tables.",
+)
+LevelOption = typer.Option(0.8, "--level", help="Prediction interval coverage (fraction, 0.8 = 80%).")
+OriginsOption = typer.Option(10, "--origins", min=1, max=400, help="Backtest origins (one per open day).")
+
+
+@contextmanager
+def _bad_input() -> Iterator[None]:
+    """User mistakes: one line on stderr, exit code 2."""
+    try:
+        yield
+    except (InvalidInput, ValueError) as exc:
+        fail(getattr(exc, "message", None) or str(exc), 2)
+
+
+def _load(
+    history: Path | None,
+    horizon_days: int | None,
+    interval_min: int,
+    tz: str | None,
+    country: str | None,
+    subdiv: str | None,
+    events: Path | None,
+) -> tuple[Any, dict[date, Any], int]:
+    from floorwalker.wfm.forecast_io import read_history
+    from floorwalker.wfm.forecast_series import ALLOWED_INTERVALS_MIN, build_series
+    from floorwalker.wfm.forecast_special import merge, public_holidays, read_events
+
+    if history is None:
+        raise InvalidInput(
+            "--history FILE.csv is required (reading the history from the warehouse is not available yet)"
+        )
+    if horizon_days is None:
+        raise InvalidInput("--horizon-days N is required")
+    if interval_min not in ALLOWED_INTERVALS_MIN:
+        raise InvalidInput(f"--interval-min: must be 15, 30 or 60, not {interval_min}")
+    if tz is not None and not is_valid_time_zone(tz):
+        raise InvalidInput(f"--tz: '{tz}' is not an IANA time zone (e.g. Europe/London)")
+    points = read_history(history, interval_min=interval_min, time_zone=tz)
+    series = build_series(points, interval_min=interval_min, time_zone=tz)
+    first, last = series.days[0].year, series.days[-1].year
+    years = range(first, last + 2 + horizon_days // 365)
+    holidays = public_holidays(country, years, subdiv) if country else []
+    special = merge(holidays, read_events(events) if events else [])
+    return series, special, horizon_days
+
+
+@app.callback(invoke_without_command=True)
+@friendly_errors
+def forecast(
+    ctx: typer.Context,
+    history: Path | None = HistoryOption,
+    horizon_days: int | None = HorizonOption,
+    interval_min: int = IntervalOption,
+    method: str = typer.Option(
+        "auto", "--method", help=f"auto (chosen by backtest) or one of: {', '.join(METHODS)}."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (the stable contract)."),
+    csv_out: Path | None = typer.Option(
+        None, "--csv", help="Write the rows as CSV to this file (- = stdout)."
+    ),
+    tz: str | None = TzOption,
+    country: str | None = CountryOption,
+    subdiv: str | None = SubdivOption,
+    events: Path | None = EventsOption,
+    level: float = LevelOption,
+    origins: int = OriginsOption,
+) -> None:
+    """Forecast contacts (lo–hi prediction interval, AHT) for every open interval of the next N
+    open days."""
+    if ctx.invoked_subcommand is not None:
+        return
+    from floorwalker.wfm.forecast import forecast as run_forecast
+    from floorwalker.wfm.forecast_io import row_dict
+
+    with _bad_input():
+        if method != "auto" and method not in METHODS:
+            raise InvalidInput(f"--method: '{method}' is not one of auto, {', '.join(METHODS)}")
+        series, special, horizon = _load(history, horizon_days, interval_min, tz, country, subdiv, events)
+        result = run_forecast(
+            series,
+            horizon_days=horizon,
+            method=method,
+            special=special,
+            level=level,
+            backtest_origins=origins,
+        )
+    rows = [row_dict(r, series.has_aht) for r in result.rows]
+    if csv_out is not None:
+        _write_csv(rows, csv_out, series.has_aht)
+    if as_json:
+        print_json(
+            {
+                "method": result.method,
+                "level": result.level,
+                "interval_min": result.interval_min,
+                "time_zone": tz,
+                "special_days": [
+                    {"date": s.day.isoformat(), "name": s.name, "factor": round(s.factor, 4)}
+                    for s in result.special_days
+                ],
+                "rows": rows,
+            }
+        )
+    elif csv_out is None:
+        print_table(rows, as_json=False, as_csv=False)
+        typer.echo(f"method {result.method}; lo–hi: {result.level:.0%} prediction interval")
+
+
+def _write_csv(rows: list[dict[str, Any]], out: Path, with_aht: bool) -> None:
+    columns = ["interval_start", "contacts", "lo", "hi", *(["aht_s"] if with_aht else [])]
+    if str(out) == "-":
+        writer = csv.DictWriter(sys.stdout, fieldnames=columns, lineterminator="\n")
+        writer.writeheader()
+        writer.writerows(rows)
+        return
+    try:
+        with out.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=columns)
+            writer.writeheader()
+            writer.writerows(rows)
+    except OSError as exc:
+        fail(f"{out}: cannot write ({exc.strerror})", 2)
+
+
+@app.command("backtest")
+@friendly_errors
+def backtest_command(
+    history: Path | None = HistoryOption,
+    horizon_days: int | None = HorizonOption,
+    interval_min: int = IntervalOption,
+    methods: list[str] | None = typer.Option(
+        None, "--method", help=f"Method to test (repeat; default all: {', '.join(METHODS)})."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (the stable contract)."),
+    tz: str | None = TzOption,
+    country: str | None = CountryOption,
+    subdiv: str | None = SubdivOption,
+    events: Path | None = EventsOption,
+    origins: int = OriginsOption,
+) -> None:
+    """WAPE and bias per method and horizon, by rolling-origin backtest on the history."""
+    from floorwalker.wfm.forecast import backtest_series
+
+    with _bad_input():
+        chosen = tuple(methods) if methods else tuple(METHODS)
+        bad = [m for m in chosen if m not in METHODS]
+        if bad:
+            raise InvalidInput(f"--method: '{bad[0]}' is not one of {', '.join(METHODS)}")
+        series, special, horizon = _load(history, horizon_days, interval_min, tz, country, subdiv, events)
+        result = backtest_series(
+            series, horizon_days=horizon, methods=chosen, special=special, origins=origins
+        )
+    if not result.scores:
+        fail("the history is too short for a backtest (need three weeks before the first origin)", 2)
+
+    def r(value: float | None) -> float | None:
+        return None if value is None else round(value, 6)
+
+    payload = {
+        "origins": result.origins,
+        "horizon_days": result.horizon_days,
+        "selected": result.best(),
+        "methods": {
+            m: {
+                "wape": r(s.wape),
+                "bias": r(s.bias),
+                "by_horizon": [
+                    {"horizon_days": h.horizon_days, "wape": r(h.wape), "bias": r(h.bias), "days": h.days}
+                    for h in s.by_horizon
+                ],
+            }
+            for m, s in result.scores.items()
+        },
+    }
+    if as_json:
+        print_json(payload)
+        return
+    table = [
+        {"method": m, "horizon_days": h.horizon_days, "wape": r(h.wape), "bias": r(h.bias), "days": h.days}
+        for m, s in result.scores.items()
+        for h in s.by_horizon
+    ]
+    print_table(table, as_json=False, as_csv=False)
+    typer.echo(f"{result.origins} origins; lowest WAPE: {result.best()}")
