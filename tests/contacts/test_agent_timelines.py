@@ -1,10 +1,9 @@
-"""The SQL merge of session steps and handled contacts equals the Python reference
+"""The vectorised merge of session steps and handled contacts equals the Python reference
 (agent_timeline) on random agents: sessions, pauses with reasons, overlapping chats,
 wrap-up cut short by the next contact, contacts outside any session."""
 
 from __future__ import annotations
 
-import duckdb
 import pyarrow as pa
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -52,14 +51,11 @@ def test_sql_timelines_equal_the_python_reference(agents, with_history) -> None:
         expected[name] = at.agent_timeline(events, contacts, initial, start_s)
         steps[name] = at.agent_steps(events, initial, start_s)
         handled += [(name, a, e, w) for a, e, w in contacts]
-    con = duckdb.connect()
-    con.register(
-        "handled",
-        pa.table({
-            "agent": [h[0] for h in handled], "answered_s": pa.array([h[1] for h in handled], pa.float64()),
-            "ended_s": pa.array([h[2] for h in handled], pa.float64()),
-            "wrapup_s": pa.array([h[3] for h in handled], pa.float64()),
-        }),
-    )  # fmt: skip
-    got = at.timelines_sql(con, at.steps_table(steps), "handled").to_pylist()
+    handled_table = pa.table({
+        "agent": pa.array([h[0] for h in handled], pa.string()),
+        "answered_s": pa.array([h[1] for h in handled], pa.float64()),
+        "ended_s": pa.array([h[2] for h in handled], pa.float64()),
+        "wrapup_s": pa.array([h[3] for h in handled], pa.float64()),
+    })  # fmt: skip
+    got = at.timelines(at.steps_table(steps), handled_table).to_pylist()
     assert got == at.flatten_timelines(expected).to_pylist()

@@ -490,7 +490,7 @@ def test_a_failing_import_leaves_the_warehouse_as_it_was(stores, db, tmp_path, m
     def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(at, "timelines_sql", broken)
+    monkeypatch.setattr(at, "timelines", broken)
     with pytest.raises(RuntimeError, match="disk full"):
         _import(stores, tmp_path, SESSION + LATER, "day2")
     assert _snapshot(stores) == before

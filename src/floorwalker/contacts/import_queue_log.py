@@ -238,11 +238,7 @@ def _agent_states_of(
         )
         for agent in agents
     })  # fmt: skip
-    con.register("_fw_handled", _handled(connection, site.code, agents, from_utc))
-    try:
-        timelines = agent_timelines.timelines_sql(con, steps, "_fw_handled")
-    finally:
-        con.unregister("_fw_handled")
+    timelines = agent_timelines.timelines(steps, _handled(connection, site.code, agents, from_utc))
     table = agent_timelines.states_table(con, site, timelines)
     return table.filter(pc.greater_equal(table.column("started_at"), pa.scalar(cut, pa.timestamp("us"))))
 
