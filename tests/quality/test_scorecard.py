@@ -70,17 +70,31 @@ def test_toml_and_json_read_the_same_scorecard() -> None:
 
 
 def test_defaults() -> None:
-    card = parse_scorecard({"name": "D", "sections": [{"id": "s", "weight": 1, "criteria": [
-        {"id": "a", "type": "yes_no", "points": 1}]}]})
+    card = parse_scorecard(
+        {
+            "name": "D",
+            "sections": [{"id": "s", "weight": 1, "criteria": [{"id": "a", "type": "yes_no", "points": 1}]}],
+        }
+    )
     assert (card.na_policy, card.critical_policy, card.allow_above_full, card.require_comment_on_fail) == (
-        "exclude", "zero", False, False)
+        "exclude",
+        "zero",
+        False,
+        False,
+    )
     assert card.grades == ()
 
 
 def test_round_trip() -> None:
     data = copy.deepcopy(ISSUE_CARD)
-    data["sections"].append({"id": "bonus", "weight": 0.05, "bonus": True, "criteria": [
-        {"id": "wow", "type": "points", "points": 2, "pass_min": 1}]})
+    data["sections"].append(
+        {
+            "id": "bonus",
+            "weight": 0.05,
+            "bonus": True,
+            "criteria": [{"id": "wow", "type": "points", "points": 2, "pass_min": 1}],
+        }
+    )
     data["sections"][0]["criteria"][1]["critical_scope"] = "section"
     card = parse_scorecard(data)
     assert parse_scorecard(scorecard_to_dict(card)) == card
@@ -140,8 +154,12 @@ def test_weights_as_percent_get_a_hint() -> None:
 
 
 def test_bonus_rules() -> None:
-    bonus = {"id": "b", "weight": 0.1, "bonus": True, "criteria": [
-        {"id": "x", "type": "yes_no", "points": 1, "critical": True}]}
+    bonus = {
+        "id": "b",
+        "weight": 0.1,
+        "bonus": True,
+        "criteria": [{"id": "x", "type": "yes_no", "points": 1, "critical": True}],
+    }
     with pytest.raises(ScorecardError, match=r"^sections\[2\].criteria\[0\].critical: a bonus criterion"):
         parse_scorecard(mutate(["sections"], [*ISSUE_CARD["sections"], bonus]))
     plain = [{"id": "x", "type": "yes_no", "points": 1}]
@@ -154,8 +172,10 @@ def test_non_scoring_rules() -> None:
     info = {"id": "note", "type": "non_scoring", "points": 1}
     with pytest.raises(ScorecardError, match=r"criteria\[2\].points: a non_scoring criterion has no points"):
         parse_scorecard(mutate(["sections", 0, "criteria"], [*ISSUE_CARD["sections"][0]["criteria"], info]))
-    lone = {"name": "I", "sections": [{"id": "s", "weight": 1, "criteria": [
-        {"id": "note", "type": "non_scoring"}]}]}
+    lone = {
+        "name": "I",
+        "sections": [{"id": "s", "weight": 1, "criteria": [{"id": "note", "type": "non_scoring"}]}],
+    }
     with pytest.raises(ScorecardError, match=r"^sections\[0\].criteria: a section needs at least one"):
         parse_scorecard(lone)
 

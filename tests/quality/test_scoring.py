@@ -14,16 +14,32 @@ from floorwalker.quality.scorecard import parse_scorecard
 from floorwalker.quality.scoring import AnswersError, parse_answers, round_fraction, score_answers
 
 ISSUE_CARD: dict[str, Any] = {
-    "name": "Voice QA", "na_policy": "exclude", "critical_policy": "zero",
+    "name": "Voice QA",
+    "na_policy": "exclude",
+    "critical_policy": "zero",
     "sections": [
-        {"id": "opening", "weight": 0.3, "criteria": [
-            {"id": "greeting", "type": "yes_no", "points": 1, "na_allowed": False},
-            {"id": "verify_id", "type": "yes_no", "points": 2, "critical": True}]},
-        {"id": "resolution", "weight": 0.7, "criteria": [
-            {"id": "empathy", "type": "scale", "min": 1, "max": 5, "points": 3, "na_allowed": True},
-            {"id": "resolved", "type": "yes_no", "points": 3}]}],
-    "grades": [{"min": 0.9, "name": "exceeds"}, {"min": 0.6, "name": "meets"},
-               {"min": 0.0, "name": "needs improvement"}],
+        {
+            "id": "opening",
+            "weight": 0.3,
+            "criteria": [
+                {"id": "greeting", "type": "yes_no", "points": 1, "na_allowed": False},
+                {"id": "verify_id", "type": "yes_no", "points": 2, "critical": True},
+            ],
+        },
+        {
+            "id": "resolution",
+            "weight": 0.7,
+            "criteria": [
+                {"id": "empathy", "type": "scale", "min": 1, "max": 5, "points": 3, "na_allowed": True},
+                {"id": "resolved", "type": "yes_no", "points": 3},
+            ],
+        },
+    ],
+    "grades": [
+        {"min": 0.9, "name": "exceeds"},
+        {"min": 0.6, "name": "meets"},
+        {"min": 0.0, "name": "needs improvement"},
+    ],
 }
 ISSUE_ANSWERS = {"greeting": "yes", "verify_id": "yes", "empathy": 4, "resolved": "no"}
 
@@ -46,8 +62,10 @@ def test_issue_example_by_hand() -> None:
     # total = 0.3 × 1.0 + 0.7 × 0.375 = 0.3 + 0.2625 = 0.5625 → below 0.6: needs improvement
     result = score(ISSUE_CARD, ISSUE_ANSWERS)
     assert result.as_contract() == {
-        "score": 0.5625, "failed": False,
-        "sections": {"opening": 1.0, "resolution": 0.375}, "grade": "needs improvement",
+        "score": 0.5625,
+        "failed": False,
+        "sections": {"opening": 1.0, "resolution": 0.375},
+        "grade": "needs improvement",
     }
     assert result.criteria["empathy"].earned == 2.25
     assert result.criteria["resolved"].failed
@@ -63,9 +81,19 @@ def test_scale_is_linear_from_min_to_max() -> None:
 
 
 def test_points_criterion_and_pass_min() -> None:
-    data = {"name": "P", "sections": [{"id": "s", "weight": 1, "criteria": [
-        {"id": "accuracy", "type": "points", "points": 10, "pass_min": 6},
-        {"id": "tone", "type": "points", "points": 5}]}]}
+    data = {
+        "name": "P",
+        "sections": [
+            {
+                "id": "s",
+                "weight": 1,
+                "criteria": [
+                    {"id": "accuracy", "type": "points", "points": 10, "pass_min": 6},
+                    {"id": "tone", "type": "points", "points": 5},
+                ],
+            }
+        ],
+    }
     result = score(data, {"accuracy": 5, "tone": 0})
     assert result.score == round(5 / 15, 4) == 0.3333
     assert result.criteria["accuracy"].failed  # below pass_min
@@ -115,8 +143,16 @@ def test_entirely_na_section_leaves_the_total_and_renormalises() -> None:
 
 
 def test_everything_na_is_an_error() -> None:
-    data = {"name": "N", "sections": [{"id": "s", "weight": 1, "criteria": [
-        {"id": "a", "type": "yes_no", "points": 1, "na_allowed": True}]}]}
+    data = {
+        "name": "N",
+        "sections": [
+            {
+                "id": "s",
+                "weight": 1,
+                "criteria": [{"id": "a", "type": "yes_no", "points": 1, "na_allowed": True}],
+            }
+        ],
+    }
     with pytest.raises(AnswersError, match="nothing to score"):
         score(data, {"a": "na"})
 
@@ -172,8 +208,14 @@ def test_critical_section_scope_fails_only_its_section() -> None:
 def with_bonus(allow: bool) -> dict[str, Any]:
     data = copy.deepcopy(ISSUE_CARD)
     data["allow_above_full"] = allow
-    data["sections"].append({"id": "extra_mile", "weight": 0.1, "bonus": True, "criteria": [
-        {"id": "went_beyond", "type": "yes_no", "points": 1, "na_allowed": True}]})
+    data["sections"].append(
+        {
+            "id": "extra_mile",
+            "weight": 0.1,
+            "bonus": True,
+            "criteria": [{"id": "went_beyond", "type": "yes_no", "points": 1, "na_allowed": True}],
+        }
+    )
     return data
 
 
@@ -206,18 +248,24 @@ def test_rounding_is_four_decimals_half_up() -> None:
     assert round_fraction(Fraction(15, 100000)) == 0.0002
     assert round_fraction(Fraction(25, 100000)) == 0.0003
     # weights 0.1 and 0.2 summing in binary floats would give 0.30000000000000004
-    data = {"name": "R", "sections": [
-        {"id": "a", "weight": 0.1, "criteria": [{"id": "x", "type": "yes_no", "points": 1}]},
-        {"id": "b", "weight": 0.2, "criteria": [{"id": "y", "type": "yes_no", "points": 1}]},
-        {"id": "c", "weight": 0.7, "criteria": [{"id": "z", "type": "yes_no", "points": 1}]}]}
+    data = {
+        "name": "R",
+        "sections": [
+            {"id": "a", "weight": 0.1, "criteria": [{"id": "x", "type": "yes_no", "points": 1}]},
+            {"id": "b", "weight": 0.2, "criteria": [{"id": "y", "type": "yes_no", "points": 1}]},
+            {"id": "c", "weight": 0.7, "criteria": [{"id": "z", "type": "yes_no", "points": 1}]},
+        ],
+    }
     assert score(data, {"x": "yes", "y": "yes", "z": "no"}).score == 0.3
 
 
 def test_grade_uses_the_rounded_score() -> None:
     # 89999.5 / 100000 = 0.899995 before rounding: shown as 0.9, and graded as shown
-    data = {"name": "G", "sections": [{"id": "s", "weight": 1, "criteria": [
-        {"id": "a", "type": "points", "points": 100000}]}],
-        "grades": [{"min": 0.9, "name": "exceeds"}, {"min": 0, "name": "below"}]}
+    data = {
+        "name": "G",
+        "sections": [{"id": "s", "weight": 1, "criteria": [{"id": "a", "type": "points", "points": 100000}]}],
+        "grades": [{"min": 0.9, "name": "exceeds"}, {"min": 0, "name": "below"}],
+    }
     result = score(data, {"a": 89999.5})
     assert (result.score, result.grade) == (0.9, "exceeds")
     assert score(data, {"a": 89994}).grade == "below"
@@ -229,8 +277,10 @@ def test_comments_required_on_failed_criteria() -> None:
     required = card(require_comment_on_fail=True)
     with pytest.raises(AnswersError, match=r"^resolved: a failed criterion needs a comment"):
         score_answers(required, ISSUE_ANSWERS)
-    ok = score_answers(required, {"answers": ISSUE_ANSWERS, "comments": {"resolved": "no fix offered"},
-                                  "feedback": "Good opening."})
+    ok = score_answers(
+        required,
+        {"answers": ISSUE_ANSWERS, "comments": {"resolved": "no fix offered"}, "feedback": "Good opening."},
+    )
     assert ok.score == 0.5625
     inline = {**ISSUE_ANSWERS, "resolved": {"value": "no", "comment": "promised a call back, none made"}}
     assert score_answers(required, inline).score == 0.5625
@@ -278,8 +328,12 @@ def answer_sets(draw: st.DrawFn) -> dict[str, Any]:
 
 
 @settings(max_examples=300, deadline=None)
-@given(answer_sets(), st.sampled_from(["exclude", "pass"]), st.sampled_from(["zero", "flag"]),
-       st.floats(min_value=0.05, max_value=0.95))
+@given(
+    answer_sets(),
+    st.sampled_from(["exclude", "pass"]),
+    st.sampled_from(["zero", "flag"]),
+    st.floats(min_value=0.05, max_value=0.95),
+)
 def test_score_within_0_and_1_without_bonus(
     answers: dict[str, Any], na: str, critical: str, w: float
 ) -> None:
@@ -303,8 +357,13 @@ def _better(answers: dict[str, Any], key: str) -> dict[str, Any] | None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(answer_sets(), st.sampled_from(["greeting", "verify_id", "empathy", "resolved"]),
-       st.sampled_from(["exclude", "pass"]), st.sampled_from(["zero", "flag"]), st.booleans())
+@given(
+    answer_sets(),
+    st.sampled_from(["greeting", "verify_id", "empathy", "resolved"]),
+    st.sampled_from(["exclude", "pass"]),
+    st.sampled_from(["zero", "flag"]),
+    st.booleans(),
+)
 def test_score_is_monotone_in_answers(
     answers: dict[str, Any], key: str, na: str, critical: str, bonus: bool
 ) -> None:

@@ -90,14 +90,24 @@ class CalibrationReport:
             "score_alpha_interval": self.score_alpha_interval,
             "score_icc": self.score_icc,
             "criteria": {
-                c.criterion: {"type": c.type, "agreement": c.agreement, "pairs": c.pairs, "alpha": c.alpha,
-                              "alpha_metric": c.alpha_metric, "icc": c.icc}
+                c.criterion: {
+                    "type": c.type,
+                    "agreement": c.agreement,
+                    "pairs": c.pairs,
+                    "alpha": c.alpha,
+                    "alpha_metric": c.alpha_metric,
+                    "icc": c.icc,
+                }
                 for c in self.criteria
             },
             "reference": self.reference,
             "evaluator_deviation": {
-                d.evaluator: {"contacts": d.contacts, "mean_score": d.mean_score,
-                              "mean_deviation": d.mean_deviation, "mean_abs_deviation": d.mean_abs_deviation}
+                d.evaluator: {
+                    "contacts": d.contacts,
+                    "mean_score": d.mean_score,
+                    "mean_deviation": d.mean_deviation,
+                    "mean_abs_deviation": d.mean_abs_deviation,
+                }
                 for d in self.deviations
             },
             "target": self.target,
@@ -157,9 +167,9 @@ def krippendorff_alpha(
         return None
     observed = math.fsum(o * delta(c, k) for (c, k), o in weights.items()) / n
     values = list(n_c)
-    expected = math.fsum(
-        n_c[c] * n_c[k] * delta(c, k) for c in values for k in values if c != k
-    ) / (n * (n - 1))
+    expected = math.fsum(n_c[c] * n_c[k] * delta(c, k) for c in values for k in values if c != k) / (
+        n * (n - 1)
+    )
     if expected == 0:
         return None
     return 1.0 - observed / expected
@@ -219,7 +229,9 @@ def _nominal(value: Any) -> Hashable:
 
 
 def _complete_matrix(
-    ratings: Sequence[CalibrationRating], evaluators: Sequence[str], contacts: Sequence[str],
+    ratings: Sequence[CalibrationRating],
+    evaluators: Sequence[str],
+    contacts: Sequence[str],
     value_of: Callable[[CalibrationRating], float | None],
 ) -> list[list[float]]:
     by_key = {(r.contact, r.evaluator): r for r in ratings}
@@ -279,9 +291,17 @@ def calibrate(
             alpha = krippendorff_alpha(_units(ratings, contacts, criterion.id, numeric=True), interval_delta)
             metric = "interval"
             icc = icc_2_1(_complete_matrix(ratings, evaluators, contacts, _criterion_value(criterion.id)))
-        criteria.append(CriterionAgreement(
-            criterion=criterion.id, type=criterion.type, agreement=agree / pairs if pairs else None,
-            pairs=pairs, alpha=alpha, alpha_metric=metric, icc=icc))
+        criteria.append(
+            CriterionAgreement(
+                criterion=criterion.id,
+                type=criterion.type,
+                agreement=agree / pairs if pairs else None,
+                pairs=pairs,
+                alpha=alpha,
+                alpha_metric=metric,
+                icc=icc,
+            )
+        )
 
     score_units: list[list[float]] = [[r.score for r in ratings if r.contact == c] for c in contacts]
     overall = all_agree / all_pairs if all_pairs else None
@@ -294,21 +314,24 @@ def calibrate(
         reference = dict(consensus)
     else:
         reference_name = "mean"
-        reference = {c: math.fsum(unit) / len(unit)
-                     for c, unit in zip(contacts, score_units, strict=True) if unit}
+        reference = {
+            c: math.fsum(unit) / len(unit) for c, unit in zip(contacts, score_units, strict=True) if unit
+        }
     deviations = []
     for evaluator in evaluators:
         if evaluator == expert:
             continue
         own = [r for r in ratings if r.evaluator == evaluator]
         diffs = [r.score - reference[r.contact] for r in own if r.contact in reference]
-        deviations.append(EvaluatorDeviation(
-            evaluator=evaluator,
-            contacts=len(own),
-            mean_score=math.fsum(r.score for r in own) / len(own),
-            mean_deviation=math.fsum(diffs) / len(diffs) if diffs else None,
-            mean_abs_deviation=math.fsum(abs(d) for d in diffs) / len(diffs) if diffs else None,
-        ))
+        deviations.append(
+            EvaluatorDeviation(
+                evaluator=evaluator,
+                contacts=len(own),
+                mean_score=math.fsum(r.score for r in own) / len(own),
+                mean_deviation=math.fsum(diffs) / len(diffs) if diffs else None,
+                mean_abs_deviation=math.fsum(abs(d) for d in diffs) / len(diffs) if diffs else None,
+            )
+        )
 
     return CalibrationReport(
         evaluators=evaluators,

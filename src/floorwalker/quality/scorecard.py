@@ -142,14 +142,27 @@ def parse_scorecard(data: Any) -> Scorecard:
     """Validate a decoded scorecard (dict) and return it as a ``Scorecard``."""
     if not isinstance(data, Mapping):
         raise ScorecardError("", "a scorecard is an object with name, sections and settings")
-    _known(data, "", {"name", "na_policy", "critical_policy", "allow_above_full",
-                      "require_comment_on_fail", "channels", "sections", "grades", "description"})
+    _known(
+        data,
+        "",
+        {
+            "name",
+            "na_policy",
+            "critical_policy",
+            "allow_above_full",
+            "require_comment_on_fail",
+            "channels",
+            "sections",
+            "grades",
+            "description",
+        },
+    )
     name = _text(data, "name", "", required=True)
     na_policy = _choice(data, "na_policy", "", NA_POLICIES, "exclude")
     critical_policy = _choice(data, "critical_policy", "", CRITICAL_POLICIES, "zero")
     channels = data.get("channels", [])
     if not isinstance(channels, list) or not all(isinstance(c, str) and c for c in channels):
-        raise ScorecardError("channels", "a list of channel names, e.g. [\"voice\", \"chat\"]")
+        raise ScorecardError("channels", 'a list of channel names, e.g. ["voice", "chat"]')
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         raise ScorecardError("sections", "at least one section is needed")
@@ -181,6 +194,7 @@ def parse_scorecard(data: Any) -> Scorecard:
 
 def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
     """The scorecard as the JSON shape ``parse_scorecard`` reads (round-trips)."""
+
     def criterion(c: Criterion) -> dict[str, Any]:
         out: dict[str, Any] = {"id": c.id, "type": c.type}
         if c.text:
@@ -207,8 +221,13 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
         "require_comment_on_fail": card.require_comment_on_fail,
         "channels": list(card.channels),
         "sections": [
-            {"id": s.id, **({"name": s.name} if s.name else {}), "weight": s.weight,
-             **({"bonus": True} if s.bonus else {}), "criteria": [criterion(c) for c in s.criteria]}
+            {
+                "id": s.id,
+                **({"name": s.name} if s.name else {}),
+                "weight": s.weight,
+                **({"bonus": True} if s.bonus else {}),
+                "criteria": [criterion(c) for c in s.criteria],
+            }
             for s in card.sections
         ],
         "grades": [{"min": g.min, "name": g.name} for g in card.grades],
@@ -242,8 +261,23 @@ def _section(data: Any, path: str) -> Section:
 def _criterion(data: Any, path: str) -> Criterion:
     if not isinstance(data, Mapping):
         raise ScorecardError(path, "a criterion is an object with id and type")
-    _known(data, path, {"id", "text", "type", "points", "min", "max", "pass_min", "na_allowed",
-                        "critical", "critical_scope", "comment_required_on_fail"})
+    _known(
+        data,
+        path,
+        {
+            "id",
+            "text",
+            "type",
+            "points",
+            "min",
+            "max",
+            "pass_min",
+            "na_allowed",
+            "critical",
+            "critical_scope",
+            "comment_required_on_fail",
+        },
+    )
     cid = _ident(data, path)
     ctype = _choice(data, "type", path, CRITERION_TYPES, None)
     critical = _flag(data, "critical", path, False)
@@ -285,8 +319,16 @@ def _criterion(data: Any, path: str) -> Criterion:
             raise ScorecardError(f"{path}.pass_min", f"{pass_min:g} is not above 0 and at most points")
     assert ctype is not None
     return Criterion(
-        id=cid, type=ctype, points=points, text=text, min=low, max=high, pass_min=pass_min,
-        na_allowed=na_allowed, critical=critical, critical_scope=scope,
+        id=cid,
+        type=ctype,
+        points=points,
+        text=text,
+        min=low,
+        max=high,
+        pass_min=pass_min,
+        na_allowed=na_allowed,
+        critical=critical,
+        critical_scope=scope,
         comment_required_on_fail=comment_rule,
     )
 

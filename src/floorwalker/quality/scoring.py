@@ -86,8 +86,12 @@ class EvaluationScore:
 
     def as_contract(self) -> dict[str, Any]:
         """The ``floorwalker qa score --json`` shape."""
-        return {"score": self.score, "failed": self.failed, "sections": dict(self.sections),
-                "grade": self.grade}
+        return {
+            "score": self.score,
+            "failed": self.failed,
+            "sections": dict(self.sections),
+            "grade": self.grade,
+        }
 
 
 def parse_answers(data: Any, card: Scorecard) -> Answers:
@@ -232,7 +236,8 @@ def score_evaluation(card: Scorecard, answers: Answers) -> EvaluationScore:
     scope = card.criteria()
     evaluation_failed = any(scope[cid].critical_scope == "evaluation" for cid in critical)
     failed_sections = tuple(
-        s.id for s in card.sections
+        s.id
+        for s in card.sections
         if any(c.id in critical and c.critical_scope == "section" for c in s.criteria)
     )
 
