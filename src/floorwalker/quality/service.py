@@ -524,6 +524,10 @@ def calibration_report(
 ) -> tuple[str, CalibrationReport]:
     """The session's agreement statistics. Scoring is blind: a QA analyst sees the report
     once the session is closed; managers and admins at any time."""
+    if target is not None and not 0 < target <= 1:
+        raise InvalidInput(
+            f"target: {target:g} is not a fraction above 0 and at most 1 (85% is 0.85)", field="target"
+        )
     calibration = get_calibration_session(session, actor, session_id)
     if calibration.closed_at is None and actor.role == "qa":
         raise PermissionDenied(f"calibration session {session_id} is still open (scoring is blind)")
