@@ -142,7 +142,7 @@ def test_build_evaluate_acknowledge_dispute_rescore(server, chromium, tmp_path) 
     page.click("button:has-text('Save evaluation')")
     page.wait_for_selector("text=Evaluation saved")
     assert page.inner_text("#score") == "56.25%"
-    evaluation_url = page.url
+    evaluation_url = page.url.split("?")[0]
     page.screenshot(path=str(tmp_path / "evaluation.png"), full_page=True)
     context.close()
 
