@@ -142,7 +142,7 @@ def test_calibration_file_errors(files: Path) -> None:
 def test_calibration_session_from_the_database(tmp_path: Path, monkeypatch) -> None:
     from floorwalker.auth.permissions import SYSTEM
     from floorwalker.db import operational_session
-    from floorwalker.quality import schemas, service
+    from floorwalker.quality import calibration_service, schemas, service
     from floorwalker.settings import Settings
     from floorwalker.stores import init_stores
 
@@ -153,7 +153,7 @@ def test_calibration_session_from_the_database(tmp_path: Path, monkeypatch) -> N
     init_stores(s.resolved_database_url, s.resolved_warehouse_url)
     with operational_session(s.resolved_database_url) as db:
         version = service.publish_scorecard(db, SYSTEM, ISSUE_CARD)
-        session = service.create_calibration_session(
+        session = calibration_service.create_calibration_session(
             db,
             SYSTEM,
             schemas.CalibrationSessionCreate(
@@ -163,7 +163,7 @@ def test_calibration_session_from_the_database(tmp_path: Path, monkeypatch) -> N
         from dataclasses import replace
 
         for name, answers in (("ann", ISSUE_ANSWERS), ("bob", {**ISSUE_ANSWERS, "resolved": "yes"})):
-            service.submit_calibration_score(
+            calibration_service.submit_calibration_score(
                 db,
                 replace(SYSTEM, username=name),
                 session.id,
@@ -178,3 +178,43 @@ def test_calibration_session_from_the_database(tmp_path: Path, monkeypatch) -> N
     assert report["evaluators"] == ["ann", "bob"]
     missing = runner.invoke(app, ["qa", "calibration", "999", "--json"])
     assert missing.exit_code == 1 and "calibration session 999 does not exist" in missing.output
+
+
+def test_sample_command(tmp_path: Path, monkeypatch) -> None:
+    from datetime import datetime
+
+    from floorwalker.db import get_engine
+    from floorwalker.settings import Settings
+    from floorwalker.stores import init_stores
+    from tests import factories as f
+
+    monkeypatch.setenv("FLOORWALKER_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("WAREHOUSE_URL", raising=False)
+    s = Settings()
+    init_stores(s.resolved_database_url, s.resolved_warehouse_url)
+    rows = f.contact_rows(
+        "S",
+        "sales",
+        datetime(2026, 11, 2, 9),
+        [
+            {"outcome": "transferred", "wait_s": 5, "talk_s": 60, "agent": "ann.agent"},
+            {"outcome": "answered", "wait_s": 5, "talk_s": 60, "agent": "ann.agent", "offset_s": 60},
+        ],
+    )
+    with get_engine(s.resolved_warehouse_url).begin() as conn:
+        f.load_contacts(conn, rows)
+    result = runner.invoke(app, ["qa", "sample", "--week", "2026-11-02", "--per-agent", "1", "--json"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output) == [
+        {
+            "contact_id": rows.column("contact_id").to_pylist()[0],
+            "agent": "ann.agent",
+            "week": "2026-11-02",
+            "reasons": "transfer",
+        }
+    ]
+    bad = runner.invoke(app, ["qa", "sample", "--week", "2026-11-02", "--strategy", "worst"])
+    assert bad.exit_code == 2 and bad.output.strip() == "error: strategy: 'worst'; one of random, targeted"
+    tuesday = runner.invoke(app, ["qa", "sample", "--week", "2026-11-03"])
+    assert tuesday.exit_code == 2 and "not a Monday" in tuesday.output

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from floorwalker.auth.models import AuditEntry
 from floorwalker.auth.permissions import Actor
 from floorwalker.errors import Conflict, InvalidInput, PermissionDenied
-from floorwalker.quality import schemas, service
+from floorwalker.quality import calibration_service, schemas, service
 from floorwalker.quality.models import Evaluation
 from tests import factories as f
 from tests.quality.test_scoring import ISSUE_ANSWERS, ISSUE_CARD
@@ -222,7 +222,7 @@ def test_dispute_upheld_keeps_the_score(db, center) -> None:
 
 
 def test_calibration_session(db, center) -> None:
-    created = service.create_calibration_session(
+    created = calibration_service.create_calibration_session(
         db,
         center.qa,
         schemas.CalibrationSessionCreate(
@@ -230,7 +230,7 @@ def test_calibration_session(db, center) -> None:
         ),
     )
     with pytest.raises(PermissionDenied):
-        service.create_calibration_session(
+        calibration_service.create_calibration_session(
             db,
             center.agent_a,
             schemas.CalibrationSessionCreate(
@@ -245,26 +245,26 @@ def test_calibration_session(db, center) -> None:
         (center.manager, ({**c1, "greeting": "no"}, {**c2, "empathy": "na"})),
     ):
         for contact, a in zip((11, 12), answers, strict=True):
-            service.submit_calibration_score(
+            calibration_service.submit_calibration_score(
                 db, actor, created.id, schemas.CalibrationScoreCreate(contact_id=contact, answers=a)
             )
     with pytest.raises(Conflict, match="already scored"):
-        service.submit_calibration_score(
+        calibration_service.submit_calibration_score(
             db, center.qa, created.id, schemas.CalibrationScoreCreate(contact_id=11, answers=c1)
         )
     with pytest.raises(InvalidInput, match="not in session"):
-        service.submit_calibration_score(
+        calibration_service.submit_calibration_score(
             db, center.qa, created.id, schemas.CalibrationScoreCreate(contact_id=99, answers=c1)
         )
     with pytest.raises(PermissionDenied, match="blind"):
-        service.calibration_report(db, center.qa2, created.id)
-    service.close_calibration_session(db, center.manager, created.id)
-    name, report = service.calibration_report(db, center.qa2, created.id)
+        calibration_service.calibration_report(db, center.qa2, created.id)
+    calibration_service.close_calibration_session(db, center.manager, created.id)
+    name, report = calibration_service.calibration_report(db, center.qa2, created.id)
     # the same session as tests/quality/test_calibration.py::SESSION: overall (4 + 6 + 2 + 6)/24
     assert name == "November voice"
     assert report.overall_agreement == 0.75
     assert report.target == 0.8 and not report.target_reached
-    assert service.calibration_report(db, center.qa2, created.id, target=0.7)[1].target_reached
+    assert calibration_service.calibration_report(db, center.qa2, created.id, target=0.7)[1].target_reached
     assert _audit(db, "calibration_score") == ["create"] * 6
 
 

@@ -7,7 +7,7 @@ from typing import Any
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from floorwalker.quality import schemas, service
+from floorwalker.quality import calibration_service, schemas, service
 from floorwalker.quality.scorecard import parse_scorecard
 from floorwalker.quality.scoring import score_answers
 from floorwalker.web.deps import ApiActor, Db, Warehouse, csrf_protect
@@ -129,22 +129,22 @@ def decide(dispute_id: int, data: schemas.DisputeDecision, db: Db, actor: ApiAct
 
 @router.post("/calibration-sessions", response_model=schemas.CalibrationSessionRead, status_code=201)
 def create_session(data: schemas.CalibrationSessionCreate, db: Db, actor: ApiActor) -> Any:
-    return service.create_calibration_session(db, actor, data)
+    return calibration_service.create_calibration_session(db, actor, data)
 
 
 @router.post("/calibration-sessions/{session_id}/scores", status_code=201)
 def submit_score(session_id: int, data: schemas.CalibrationScoreCreate, db: Db, actor: ApiActor) -> Any:
-    entry = service.submit_calibration_score(db, actor, session_id, data)
+    entry = calibration_service.submit_calibration_score(db, actor, session_id, data)
     return {"id": entry.id, "contact_id": entry.contact_id, "score": entry.score, "failed": entry.failed}
 
 
 @router.post("/calibration-sessions/{session_id}/close", response_model=schemas.CalibrationSessionRead)
 def close_session(session_id: int, db: Db, actor: ApiActor) -> Any:
-    return service.close_calibration_session(db, actor, session_id)
+    return calibration_service.close_calibration_session(db, actor, session_id)
 
 
 @router.get("/calibration-sessions/{session_id}/report")
 def report(session_id: int, db: Db, actor: ApiActor, target: float | None = None) -> dict[str, Any]:
     """The `floorwalker qa calibration SESSION --json` report."""
-    name, result = service.calibration_report(db, actor, session_id, target=target)
+    name, result = calibration_service.calibration_report(db, actor, session_id, target=target)
     return {"session": name, **result.as_dict()}

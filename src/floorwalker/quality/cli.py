@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -19,9 +20,12 @@ from floorwalker.cli_support import fail, friendly_errors, print_json
 from floorwalker.errors import InvalidInput
 from floorwalker.quality.calibration import CalibrationReport, calibrate
 from floorwalker.quality.files import read_answers, read_calibration, read_scorecard
+from floorwalker.quality.sampling import FLAGS, SamplingPlan
 from floorwalker.quality.scoring import score_evaluation
 
-app = typer.Typer(help="Quality: score evaluations, calibration of evaluators.", no_args_is_help=True)
+app = typer.Typer(
+    help="Quality: score evaluations, calibrate evaluators, sample contacts.", no_args_is_help=True
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -115,15 +119,69 @@ def calibration(
         from floorwalker.auth.permissions import SYSTEM
         from floorwalker.cli_support import settings
         from floorwalker.db import operational_session
-        from floorwalker.quality import service
+        from floorwalker.quality import calibration_service
 
         if not session.isdigit():
             raise InvalidInput(f"SESSION: '{session}' is not a calibration session id (a number)")
         with operational_session(settings().resolved_database_url) as db:
-            name, report = service.calibration_report(db, SYSTEM, int(session), target=target)
+            name, report = calibration_service.calibration_report(db, SYSTEM, int(session), target=target)
     else:
         raise InvalidInput("give a calibration SESSION id, or --file with a session file")
     if as_json:
         print_json({"session": name, **report.as_dict()})
         return
     _print_report(name, report)
+
+
+@app.command()
+@friendly_errors
+@bad_input_exits_2
+def sample(
+    week: datetime = typer.Option(
+        ..., "--week", formats=["%Y-%m-%d"], help="Monday of the first local week."
+    ),
+    weeks: int = typer.Option(1, "--weeks", help="How many weeks from --week."),
+    per_agent: int = typer.Option(2, "--per-agent", help="Contacts per agent per week (N)."),
+    strategy: str = typer.Option("targeted", "--strategy", help="random or targeted."),
+    flags: str = typer.Option(",".join(FLAGS), "--flags", help="Targeted flags, comma-separated."),
+    long_handle_quantile: float = typer.Option(0.9, "--long-handle-quantile"),
+    repeat_days: float = typer.Option(7.0, "--repeat-days", help="Repeat-contact window, days."),
+    no_fill: bool = typer.Option(False, "--no-fill", help="Targeted: do not fill up N at random."),
+    seed: int = typer.Option(0, "--seed", help="The same seed and data give the same sample."),
+    as_json: bool = typer.Option(False, "--json"),
+    as_csv: bool = typer.Option(False, "--csv"),
+) -> None:
+    """Pick contacts to evaluate: N per agent per week, random or targeted."""
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import print_table, settings
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.quality import sampling_service
+
+    try:
+        plan = SamplingPlan(
+            per_agent=per_agent,
+            strategy=strategy,
+            flags=tuple(f.strip() for f in flags.split(",") if f.strip()),
+            long_handle_quantile=long_handle_quantile,
+            repeat_window_s=repeat_days * 86400.0,
+            fill_with_random=not no_fill,
+            seed=seed,
+        )
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    s = settings()
+    with (
+        operational_session(s.resolved_database_url) as db,
+        get_engine(s.resolved_warehouse_url).connect() as wh,
+    ):
+        picked = sampling_service.sample_contacts(db, wh, SYSTEM, plan, week.date(), weeks)
+    rows = [
+        {
+            "contact_id": p.contact_id,
+            "agent": p.agent,
+            "week": p.week.isoformat(),
+            "reasons": ",".join(p.reasons),
+        }
+        for p in picked
+    ]
+    print_table(rows, as_json=as_json, as_csv=as_csv)

@@ -18,7 +18,7 @@ from starlette.datastructures import FormData
 from floorwalker.auth.permissions import Actor
 from floorwalker.errors import DomainError, InvalidInput, PermissionDenied
 from floorwalker.org.models import Employee
-from floorwalker.quality import schemas, service
+from floorwalker.quality import calibration_service, schemas, service
 from floorwalker.quality.models import Evaluation, ScorecardVersion
 from floorwalker.quality.scorecard import Scorecard
 from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
@@ -388,8 +388,8 @@ async def decide(request: Request, dispute_id: int, db: Db, actor: PageActor) ->
 
 @router.get("/calibration/{session_id}")
 def calibration(request: Request, session_id: int, db: Db, actor: PageActor) -> Response:
-    calibration_session = service.get_calibration_session(db, actor, session_id)
-    name, report = service.calibration_report(db, actor, session_id)
+    calibration_session = calibration_service.get_calibration_session(db, actor, session_id)
+    name, report = calibration_service.calibration_report(db, actor, session_id)
     return render(
         request, "quality/calibration.html", {"session": calibration_session, "name": name, "report": report}
     )

@@ -22,10 +22,7 @@ from floorwalker.contacts.models import contacts
 from floorwalker.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from floorwalker.org.models import Employee
 from floorwalker.quality import schemas
-from floorwalker.quality.calibration import CalibrationRating, CalibrationReport, calibrate
 from floorwalker.quality.models import (
-    CalibrationScore,
-    CalibrationSession,
     Dispute,
     Evaluation,
     EvaluationRevision,
@@ -44,7 +41,7 @@ def can_run_quality(actor: Actor) -> bool:
     return actor.role in QA_ROLES
 
 
-def _require_qa(actor: Actor, what: str) -> None:
+def require_qa(actor: Actor, what: str) -> None:
     if not can_run_quality(actor):
         raise PermissionDenied(f"role {actor.role} cannot {what}")
 
@@ -55,7 +52,7 @@ def _require_qa(actor: Actor, what: str) -> None:
 def publish_scorecard(session: Session, actor: Actor, definition: dict[str, Any]) -> ScorecardVersion:
     """Validate a definition and publish it as the next version of the scorecard of its
     name (a new scorecard at version 1). Past evaluations keep the version they used."""
-    _require_qa(actor, "publish scorecards")
+    require_qa(actor, "publish scorecards")
     card = parse_scorecard(definition)
     normal = scorecard_to_dict(card)
     scorecard = session.scalar(select(Scorecard).where(Scorecard.name == card.name))
@@ -143,7 +140,7 @@ def find_contacts(
     limit: int = 50,
 ) -> list[dict[str, Any]]:
     """Answered contacts to evaluate, newest first; filters are exact matches."""
-    _require_qa(actor, "pick contacts to evaluate")
+    require_qa(actor, "pick contacts to evaluate")
     stmt = select(
         contacts.c.contact_id,
         contacts.c.arrived_at,
@@ -196,7 +193,7 @@ def _check_contact(
 # --- evaluations -----------------------------------------------------------------------
 
 
-def _score(
+def score_on_version(
     version: ScorecardVersion, answers: dict[str, Any], comments: dict[str, str], feedback: str
 ) -> tuple[Answers, EvaluationScore]:
     card = definition_of(version)
@@ -233,7 +230,7 @@ def evaluate(
     """Score a contact's handling by an agent on a scorecard version and store it. With
     ``warehouse`` the contact must exist there, be of a channel the scorecard applies to,
     and (where its agent code is known) have been handled by ``agent_id``."""
-    _require_qa(actor, "evaluate contacts")
+    require_qa(actor, "evaluate contacts")
     version = get_version(session, actor, data.scorecard_version_id)
     agent = session.get(Employee, data.agent_id)
     if agent is None:
@@ -242,7 +239,7 @@ def evaluate(
         raise PermissionDenied("you cannot evaluate your own contacts")
     if warehouse is not None:
         _check_contact(session, warehouse, actor, version, data.contact_id, data.agent_id)
-    parsed, result = _score(version, data.answers, data.comments, data.feedback)
+    parsed, result = score_on_version(version, data.answers, data.comments, data.feedback)
     evaluation = Evaluation(
         scorecard_version_id=version.id,
         contact_id=data.contact_id,
@@ -339,7 +336,7 @@ def disputes(session: Session, actor: Actor, evaluation_id: int) -> Sequence[Dis
 
 def open_disputes(session: Session, actor: Actor) -> Sequence[Dispute]:
     """Disputes waiting for a reviewer (QA roles only)."""
-    _require_qa(actor, "review disputes")
+    require_qa(actor, "review disputes")
     return session.scalars(select(Dispute).where(Dispute.status == "open").order_by(Dispute.raised_at)).all()
 
 
@@ -397,7 +394,7 @@ def dispute(session: Session, actor: Actor, evaluation_id: int, data: schemas.Di
 def decide_dispute(session: Session, actor: Actor, dispute_id: int, data: schemas.DisputeDecision) -> Dispute:
     """A reviewer upholds the scoring or re-scores it on the same scorecard version; the
     re-score becomes a new revision and the disputed one stays in the history."""
-    _require_qa(actor, "review disputes")
+    require_qa(actor, "review disputes")
     raised = session.get(Dispute, dispute_id)
     if raised is None:
         raise NotFound(f"dispute {dispute_id} does not exist")
@@ -413,7 +410,7 @@ def decide_dispute(session: Session, actor: Actor, dispute_id: int, data: schema
         version = session.get(ScorecardVersion, evaluation.scorecard_version_id)
         assert version is not None
         feedback = evaluation.feedback if data.feedback is None else data.feedback
-        parsed, result = _score(version, data.answers, data.comments, feedback)
+        parsed, result = score_on_version(version, data.answers, data.comments, feedback)
         changes["score"] = [evaluation.score, result.score]
         evaluation.revision += 1
         _apply(evaluation, parsed, result)
@@ -429,113 +426,3 @@ def decide_dispute(session: Session, actor: Actor, dispute_id: int, data: schema
     audit.record(session, actor, "decide", "dispute", raised.id, changes)
     session.commit()
     return raised
-
-
-# --- calibration -----------------------------------------------------------------------
-
-
-def create_calibration_session(
-    session: Session, actor: Actor, data: schemas.CalibrationSessionCreate
-) -> CalibrationSession:
-    _require_qa(actor, "run calibration sessions")
-    get_version(session, actor, data.scorecard_version_id)
-    created = CalibrationSession(
-        name=data.name,
-        scorecard_version_id=data.scorecard_version_id,
-        contact_ids=list(dict.fromkeys(data.contact_ids)),
-        target=data.target,
-        expert=data.expert,
-        created_by=actor.username,
-        created_at=clock.utcnow(),
-    )
-    session.add(created)
-    session.flush()
-    audit.record(session, actor, "create", "calibration_session", created.id, data.model_dump())
-    session.commit()
-    return created
-
-
-def get_calibration_session(session: Session, actor: Actor, session_id: int) -> CalibrationSession:
-    _require_qa(actor, "see calibration sessions")
-    found = session.get(CalibrationSession, session_id)
-    if found is None:
-        raise NotFound(f"calibration session {session_id} does not exist")
-    return found
-
-
-def submit_calibration_score(
-    session: Session, actor: Actor, session_id: int, data: schemas.CalibrationScoreCreate
-) -> CalibrationScore:
-    """An evaluator's blind scoring of one of the session's contacts (once per contact)."""
-    calibration = get_calibration_session(session, actor, session_id)
-    if calibration.closed_at is not None:
-        raise Conflict(f"calibration session {session_id} is closed")
-    if data.contact_id not in calibration.contact_ids:
-        raise InvalidInput(
-            f"contact_id: contact {data.contact_id} is not in session {session_id}", field="contact_id"
-        )
-    clash = session.scalar(
-        select(CalibrationScore.id).where(
-            CalibrationScore.session_id == session_id,
-            CalibrationScore.contact_id == data.contact_id,
-            CalibrationScore.evaluator == actor.username,
-        )
-    )
-    if clash is not None:
-        raise Conflict(f"you already scored contact {data.contact_id} in session {session_id}")
-    version = get_version(session, actor, calibration.scorecard_version_id)
-    parsed, result = _score(version, data.answers, data.comments, "")
-    entry = CalibrationScore(
-        session_id=session_id,
-        contact_id=data.contact_id,
-        evaluator=actor.username,
-        answers=dict(parsed.values),
-        comments=dict(parsed.comments),
-        score=result.score,
-        failed=result.failed,
-        submitted_at=clock.utcnow(),
-    )
-    session.add(entry)
-    session.flush()
-    audit.record(
-        session,
-        actor,
-        "create",
-        "calibration_score",
-        entry.id,
-        {"session_id": session_id, "contact_id": data.contact_id, "score": result.score},
-    )
-    session.commit()
-    return entry
-
-
-def close_calibration_session(session: Session, actor: Actor, session_id: int) -> CalibrationSession:
-    calibration = get_calibration_session(session, actor, session_id)
-    if calibration.closed_at is not None:
-        raise Conflict(f"calibration session {session_id} is already closed")
-    calibration.closed_at = clock.utcnow()
-    audit.record(session, actor, "close", "calibration_session", calibration.id, {})
-    session.commit()
-    return calibration
-
-
-def calibration_report(
-    session: Session, actor: Actor, session_id: int, *, target: float | None = None
-) -> tuple[str, CalibrationReport]:
-    """The session's agreement statistics. Scoring is blind: a QA analyst sees the report
-    once the session is closed; managers and admins at any time."""
-    if target is not None and not 0 < target <= 1:
-        raise InvalidInput(
-            f"target: {target:g} is not a fraction above 0 and at most 1 (85% is 0.85)", field="target"
-        )
-    calibration = get_calibration_session(session, actor, session_id)
-    if calibration.closed_at is None and actor.role == "qa":
-        raise PermissionDenied(f"calibration session {session_id} is still open (scoring is blind)")
-    card = definition_of(get_version(session, actor, calibration.scorecard_version_id))
-    entries = session.scalars(select(CalibrationScore).where(CalibrationScore.session_id == session_id)).all()
-    if not entries:
-        raise InvalidInput(f"calibration session {session_id} has no scores yet")
-    ratings = [CalibrationRating(e.evaluator, str(e.contact_id), e.answers, e.score) for e in entries]
-    expert = calibration.expert if calibration.expert in {e.evaluator for e in entries} else None
-    report = calibrate(card, ratings, target=target or calibration.target, expert=expert)
-    return calibration.name, report
