@@ -85,6 +85,9 @@ def test_full_flow(stores, db, client) -> None:
     published = qa.post("/qa/scorecards", {"format": "json", "definition": json.dumps(ISSUE_CARD)})
     assert published.status_code == 200 and "Published version 1" in published.text
     version_id = int(re.search(r"/qa/scorecards/(\d+)", str(published.url)).group(1))
+    sampled = qa.get("/qa/sample?week=2026-11-02&per_agent=1&strategy=random")
+    assert sampled.status_code == 200 and str(c["contact_id"]) in sampled.text and "random" in sampled.text
+    assert qa.get("/qa/sample?week=2026-11-03").status_code == 422
     picked = qa.get("/qa/evaluate?agent=ann.agent")
     assert f"/qa/evaluate/{c['contact_id']}?version_id={version_id}" in picked.text
     page = qa.get(f"/qa/evaluate/{c['contact_id']}?version_id={version_id}")
@@ -179,3 +182,7 @@ def test_api(stores, db, client) -> None:
     detail = qa.client.get(f"/api/v1/qa/evaluations/{made.json()['id']}").json()
     assert [r["revision"] for r in detail["revisions"]] == [1]
     assert [s["name"] for s in qa.client.get("/api/v1/qa/scorecards").json()] == ["Voice QA"]
+    # the week's only contact is evaluated above: it is not picked again and fills ann's N of 1
+    sampled = qa.client.get("/api/v1/qa/sample?week=2026-11-02&per_agent=1&strategy=random")
+    assert sampled.status_code == 200 and sampled.json() == []
+    assert qa.client.get("/api/v1/qa/sample?week=2026-11-02&strategy=worst").status_code == 400

@@ -2,12 +2,15 @@
 
 # No `from __future__ import annotations`: FastAPI reads the annotations at runtime.
 
+from datetime import date
 from typing import Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
-from floorwalker.quality import calibration_service, schemas, service
+from floorwalker.errors import InvalidInput
+from floorwalker.quality import calibration_service, sampling_service, schemas, service
+from floorwalker.quality.sampling import SamplingPlan
 from floorwalker.quality.scorecard import parse_scorecard
 from floorwalker.quality.scoring import score_answers
 from floorwalker.web.deps import ApiActor, Db, Warehouse, csrf_protect
@@ -148,3 +151,35 @@ def report(session_id: int, db: Db, actor: ApiActor, target: float | None = None
     """The `floorwalker qa calibration SESSION --json` report."""
     name, result = calibration_service.calibration_report(db, actor, session_id, target=target)
     return {"session": name, **result.as_dict()}
+
+
+class SampledContact(BaseModel):
+    contact_id: int
+    agent: str
+    week: date
+    reasons: list[str]
+
+
+@router.get("/sample", response_model=list[SampledContact])
+def sample(
+    db: Db,
+    warehouse: Warehouse,
+    actor: ApiActor,
+    week: date,
+    weeks: int = 1,
+    per_agent: int = 2,
+    strategy: str = "targeted",
+    seed: int = 0,
+) -> Any:
+    """Contacts to evaluate under a sampling plan: N per agent per local week (``week`` is a Monday)."""
+    try:
+        plan = SamplingPlan(per_agent=per_agent, strategy=strategy, seed=seed)
+    except ValueError as exc:
+        raise InvalidInput(str(exc)) from None
+    picked = sampling_service.sample_contacts(
+        db, actor=actor, warehouse=warehouse, plan=plan, first_week=week, weeks=weeks
+    )
+    return [
+        SampledContact(contact_id=p.contact_id, agent=p.agent, week=p.week, reasons=list(p.reasons))
+        for p in picked
+    ]

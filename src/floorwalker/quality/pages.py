@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import tomllib
+from datetime import date
 from typing import Any
 from urllib.parse import quote
 
@@ -18,8 +19,9 @@ from starlette.datastructures import FormData
 from floorwalker.auth.permissions import Actor
 from floorwalker.errors import DomainError, InvalidInput, PermissionDenied
 from floorwalker.org.models import Employee
-from floorwalker.quality import calibration_service, schemas, service
+from floorwalker.quality import calibration_service, sampling_service, schemas, service
 from floorwalker.quality.models import Evaluation, ScorecardVersion
+from floorwalker.quality.sampling import SamplingPlan
 from floorwalker.quality.scorecard import Scorecard
 from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
 from floorwalker.web.templating import render
@@ -189,6 +191,41 @@ def pick_contact(
             "filters": {"agent": agent or "", "queue": queue or "", "channel": channel or ""},
             "scorecards": service.list_scorecards(db, actor),
         },
+    )
+
+
+@router.get("/sample")
+def sample_contacts(
+    request: Request,
+    db: Db,
+    warehouse: Warehouse,
+    actor: PageActor,
+    week: str | None = None,
+    per_agent: int = 2,
+    strategy: str = "targeted",
+) -> Response:
+    """Contacts to evaluate under a sampling plan (N per agent per week)."""
+    service.require_qa(actor, "sample contacts")
+    picked = None
+    errors: list[str] = []
+    if week:
+        try:
+            plan = SamplingPlan(per_agent=per_agent, strategy=strategy)
+            picked = sampling_service.sample_contacts(db, warehouse, actor, plan, date.fromisoformat(week))
+        except ValueError as exc:
+            errors.append(str(exc))
+        except InvalidInput as exc:
+            errors.append(exc.message)
+    return render(
+        request,
+        "quality/sample.html",
+        {
+            "picked": picked,
+            "errors": errors,
+            "scorecards": service.list_scorecards(db, actor),
+            "form": {"week": week or "", "per_agent": per_agent, "strategy": strategy},
+        },
+        status_code=422 if errors else 200,
     )
 
 
