@@ -133,7 +133,6 @@ def test_full_flow(stores, db, client) -> None:
             **ANSWERS,
             "a.resolved": "yes",
             "decision": "rescore",
-            "evaluation_id": evaluation_id,
             "note": "Agreed.",
         },
     )

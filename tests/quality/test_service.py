@@ -201,7 +201,9 @@ def test_dispute_rescore_keeps_both_versions(db, center) -> None:
     assert history[1].reason == f"re-score of dispute {raised.id}"
     with pytest.raises(Conflict, match="already decided"):
         service.decide_dispute(db, center.qa2, raised.id, decision)
-    assert _audit(db, "dispute") == ["create", "decide"]
+    second = service.dispute(db, center.agent_a, ev.id, schemas.DisputeCreate(reason="Empathy was a 5."))
+    assert second.revision_disputed == 2
+    assert _audit(db, "dispute") == ["create", "decide", "create"]
 
 
 def test_dispute_upheld_keeps_the_score(db, center) -> None:
@@ -219,6 +221,8 @@ def test_dispute_upheld_keeps_the_score(db, center) -> None:
     now = service.get_evaluation(db, center.agent_a, ev.id)
     assert (now.score, now.revision, now.status) == (0.5625, 1, "resolved")
     assert [d.status for d in service.disputes(db, center.agent_a, ev.id)] == ["upheld"]
+    with pytest.raises(Conflict, match=r"already disputed \(upheld\)"):
+        service.dispute(db, center.agent_a, ev.id, schemas.DisputeCreate(reason="Again."))
 
 
 def test_calibration_session(db, center) -> None:

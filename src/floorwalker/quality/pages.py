@@ -400,7 +400,7 @@ async def dispute(request: Request, evaluation_id: int, db: Db, actor: PageActor
 @router.post("/disputes/{dispute_id}/decide")
 async def decide(request: Request, dispute_id: int, db: Db, actor: PageActor) -> Response:
     form = await request.form()
-    evaluation_id = int(str(form.get("evaluation_id") or 0))
+    evaluation_id = service.get_dispute(db, actor, dispute_id).evaluation_id
     current = service.get_evaluation(db, actor, evaluation_id)
     decision = "rescore" if form.get("decision") == "rescore" else "uphold"
     note = str(form.get("note") or "")

@@ -334,6 +334,15 @@ def disputes(session: Session, actor: Actor, evaluation_id: int) -> Sequence[Dis
     ).all()
 
 
+def get_dispute(session: Session, actor: Actor, dispute_id: int) -> Dispute:
+    """A dispute, for whoever may see its evaluation."""
+    raised = session.get(Dispute, dispute_id)
+    if raised is None:
+        raise NotFound(f"dispute {dispute_id} does not exist")
+    get_evaluation(session, actor, raised.evaluation_id)
+    return raised
+
+
 def open_disputes(session: Session, actor: Actor) -> Sequence[Dispute]:
     """Disputes waiting for a reviewer (QA roles only)."""
     require_qa(actor, "review disputes")
@@ -362,11 +371,20 @@ def acknowledge(session: Session, actor: Actor, evaluation_id: int) -> Evaluatio
 
 
 def dispute(session: Session, actor: Actor, evaluation_id: int, data: schemas.DisputeCreate) -> Dispute:
-    """The agent challenges the current scoring of the evaluation, with a reason."""
+    """The agent challenges the current scoring of the evaluation, with a reason (once per
+    scoring: after a re-score the new scoring may be disputed in turn)."""
     evaluation = get_evaluation(session, actor, evaluation_id)
     _own(actor, evaluation, "dispute an evaluation")
     if evaluation.status == "disputed":
         raise Conflict(f"evaluation {evaluation_id} already has an open dispute")
+    decided = session.scalar(
+        select(Dispute.status).where(
+            Dispute.evaluation_id == evaluation.id, Dispute.revision_disputed == evaluation.revision
+        )
+    )
+    if decided is not None:
+        # One dispute per scoring: a re-score makes a new revision, which may be disputed again.
+        raise Conflict(f"this scoring of evaluation {evaluation_id} was already disputed ({decided})")
     raised = Dispute(
         evaluation_id=evaluation.id,
         raised_by=actor.username,
@@ -395,9 +413,7 @@ def decide_dispute(session: Session, actor: Actor, dispute_id: int, data: schema
     """A reviewer upholds the scoring or re-scores it on the same scorecard version; the
     re-score becomes a new revision and the disputed one stays in the history."""
     require_qa(actor, "review disputes")
-    raised = session.get(Dispute, dispute_id)
-    if raised is None:
-        raise NotFound(f"dispute {dispute_id} does not exist")
+    raised = get_dispute(session, actor, dispute_id)
     if raised.status != "open":
         raise Conflict(f"dispute {dispute_id} is already decided ({raised.status})")
     evaluation = get_evaluation(session, actor, raised.evaluation_id)
