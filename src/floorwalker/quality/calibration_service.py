@@ -3,6 +3,8 @@ version; the report compares them (calibration.py). QA roles only; every write a
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -111,7 +113,7 @@ def calibration_report(
             f"target: {target:g} is not a fraction above 0 and at most 1 (85% is 0.85)", field="target"
         )
     calibration = get_calibration_session(session, actor, session_id)
-    if calibration.closed_at is None and actor.role == "qa":
+    if not may_see_report(actor, calibration):
         raise PermissionDenied(f"calibration session {session_id} is still open (scoring is blind)")
     card = definition_of(get_version(session, actor, calibration.scorecard_version_id))
     entries = session.scalars(select(CalibrationScore).where(CalibrationScore.session_id == session_id)).all()
@@ -121,3 +123,29 @@ def calibration_report(
     expert = calibration.expert if calibration.expert in {e.evaluator for e in entries} else None
     report = calibrate(card, ratings, target=target or calibration.target, expert=expert)
     return calibration.name, report
+
+
+def list_calibration_sessions(session: Session, actor: Actor) -> Sequence[CalibrationSession]:
+    """Every calibration session, newest first (QA roles)."""
+    require_qa(actor, "see calibration sessions")
+    return session.scalars(select(CalibrationSession).order_by(CalibrationSession.id.desc())).all()
+
+
+def session_progress(session: Session, actor: Actor, session_id: int) -> tuple[set[int], dict[int, int]]:
+    """(contacts the actor has scored, contact → number of evaluators who scored it). Says
+    who has scored how much, never what: scoring stays blind until the session closes."""
+    get_calibration_session(session, actor, session_id)
+    rows = session.execute(
+        select(CalibrationScore.contact_id, CalibrationScore.evaluator).where(
+            CalibrationScore.session_id == session_id
+        )
+    ).all()
+    mine = {row[0] for row in rows if row[1] == actor.username}
+    counts: dict[int, int] = {}
+    for row in rows:
+        counts[row[0]] = counts.get(row[0], 0) + 1
+    return mine, counts
+
+
+def may_see_report(actor: Actor, calibration: CalibrationSession) -> bool:
+    return calibration.closed_at is not None or actor.role in ("admin", "manager")

@@ -1,6 +1,6 @@
-"""Quality pages: scorecards (list, build, view), evaluate a contact, an evaluation with its
-history (the agent acknowledges or disputes; a reviewer upholds or re-scores), calibration
-reports. Thin: parse the form, call the service, render."""
+"""Quality pages: scorecards (list, build, view), sampling, evaluate a contact, an evaluation
+with its history (the agent acknowledges or disputes; a reviewer upholds or re-scores).
+Calibration pages are in calibration_pages.py. Thin: parse the form, call the service, render."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 from floorwalker.auth.permissions import Actor
 from floorwalker.errors import DomainError, InvalidInput, PermissionDenied
 from floorwalker.org.models import Employee
-from floorwalker.quality import calibration_service, sampling_service, schemas, service
+from floorwalker.quality import sampling_service, schemas, service
 from floorwalker.quality.models import Evaluation, ScorecardVersion
 from floorwalker.quality.sampling import SamplingPlan
 from floorwalker.quality.scorecard import Scorecard
@@ -229,7 +229,7 @@ def sample_contacts(
     )
 
 
-def _answers_from_form(form: FormData, card: Scorecard) -> tuple[dict[str, Any], dict[str, str]]:
+def answers_from_form(form: FormData, card: Scorecard) -> tuple[dict[str, Any], dict[str, str]]:
     answers: dict[str, Any] = {}
     comments: dict[str, str] = {}
     for cid, criterion in card.criteria().items():
@@ -300,7 +300,7 @@ async def evaluate(
     contact = _contact(warehouse, actor, contact_id)
     values = {k: str(v) for k, v in form.items()}
     try:
-        answers, comments = _answers_from_form(form, service.definition_of(version))
+        answers, comments = answers_from_form(form, service.definition_of(version))
         agent_id = int(str(form.get("agent_id") or 0))
         evaluation = service.evaluate(
             db,
@@ -407,7 +407,7 @@ async def decide(request: Request, dispute_id: int, db: Db, actor: PageActor) ->
     try:
         if decision == "rescore":
             version = service.get_version(db, actor, current.scorecard_version_id)
-            answers, comments = _answers_from_form(form, service.definition_of(version))
+            answers, comments = answers_from_form(form, service.definition_of(version))
             data = schemas.DisputeDecision(decision="rescore", note=note, answers=answers, comments=comments)
         else:
             data = schemas.DisputeDecision(decision="uphold", note=note)
@@ -418,15 +418,3 @@ async def decide(request: Request, dispute_id: int, db: Db, actor: PageActor) ->
         return _evaluation_page(request, db, actor, current, errors=[exc.message], status_code=422)
     done = "Re-scored." if decision == "rescore" else "Upheld."
     return _redirect(f"/qa/evaluations/{evaluation_id}", done)
-
-
-# --- calibration -----------------------------------------------------------------------
-
-
-@router.get("/calibration/{session_id}")
-def calibration(request: Request, session_id: int, db: Db, actor: PageActor) -> Response:
-    calibration_session = calibration_service.get_calibration_session(db, actor, session_id)
-    name, report = calibration_service.calibration_report(db, actor, session_id)
-    return render(
-        request, "quality/calibration.html", {"session": calibration_session, "name": name, "report": report}
-    )
