@@ -218,3 +218,21 @@ def test_sample_command(tmp_path: Path, monkeypatch) -> None:
     assert bad.exit_code == 2 and bad.output.strip() == "error: strategy: 'worst'; one of random, targeted"
     tuesday = runner.invoke(app, ["qa", "sample", "--week", "2026-11-03"])
     assert tuesday.exit_code == 2 and "not a Monday" in tuesday.output
+
+
+def test_analytics_command(tmp_path: Path, monkeypatch) -> None:
+    from floorwalker.settings import Settings
+    from floorwalker.stores import init_stores
+
+    monkeypatch.setenv("FLOORWALKER_DATA", str(tmp_path / "data"))
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    monkeypatch.delenv("WAREHOUSE_URL", raising=False)
+    s = Settings()
+    init_stores(s.resolved_database_url, s.resolved_warehouse_url)
+    result = runner.invoke(
+        app, ["qa", "analytics", "--since", "2026-11-01", "--until", "2026-12-01", "--json"]
+    )
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.output)["evaluations"] == 0
+    backwards = runner.invoke(app, ["qa", "analytics", "--since", "2026-12-01", "--until", "2026-11-01"])
+    assert backwards.exit_code == 2 and backwards.output.strip() == "error: until: must be after since"

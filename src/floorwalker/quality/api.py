@@ -2,14 +2,14 @@
 
 # No `from __future__ import annotations`: FastAPI reads the annotations at runtime.
 
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel
 
 from floorwalker.errors import InvalidInput
-from floorwalker.quality import calibration_service, sampling_service, schemas, service
+from floorwalker.quality import analytics_service, calibration_service, sampling_service, schemas, service
 from floorwalker.quality.sampling import SamplingPlan
 from floorwalker.quality.scorecard import parse_scorecard
 from floorwalker.quality.scoring import score_answers
@@ -183,3 +183,12 @@ def sample(
         SampledContact(contact_id=p.contact_id, agent=p.agent, week=p.week, reasons=list(p.reasons))
         for p in picked
     ]
+
+
+@router.get("/analytics")
+def qa_analytics(db: Db, warehouse: Warehouse, actor: ApiActor, since: date, until: date) -> dict[str, Any]:
+    """QA analytics over evaluations made from ``since`` to the day before ``until`` (UTC),
+    in the caller's scope (supervisors: their teams; agents: their own)."""
+    start = datetime.combine(since, datetime.min.time())
+    end = datetime.combine(until, datetime.min.time())
+    return analytics_service.qa_analytics(db, warehouse, actor, start, end)

@@ -185,3 +185,52 @@ def sample(
         for p in picked
     ]
     print_table(rows, as_json=as_json, as_csv=as_csv)
+
+
+@app.command()
+@friendly_errors
+@bad_input_exits_2
+def analytics(
+    since: datetime = typer.Option(
+        ..., "--since", formats=["%Y-%m-%d"], help="First day (UTC) of evaluations."
+    ),
+    until: datetime = typer.Option(..., "--until", formats=["%Y-%m-%d"], help="Day after the last (UTC)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """QA analytics: scores by agent, team, week and criterion; most failed criteria;
+    evaluator leniency; QA score against CSAT and FCR."""
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import settings
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.quality import analytics_service
+
+    s = settings()
+    with (
+        operational_session(s.resolved_database_url) as db,
+        get_engine(s.resolved_warehouse_url).connect() as wh,
+    ):
+        result = analytics_service.qa_analytics(db, wh, SYSTEM, since, until)
+    if as_json:
+        print_json(result)
+        return
+    typer.echo(f"{result['evaluations']} evaluations")
+    typer.echo("most failed criteria:")
+    for row in result["most_failed"][:10]:
+        typer.echo(
+            f"  {row['criterion']:<20} {row['failures']:>5} of {row['answered']:<5} "
+            f"cumulative {_percent(row['cumulative_share'])}"
+        )
+    typer.echo("evaluators (leniency = mean score given − peers' on the same agents):")
+    for ev in result["evaluators"]:
+        leniency = "—" if ev["leniency"] is None else f"{ev['leniency'] * 100:+.2f} points"
+        typer.echo(
+            f"  {ev['evaluator']:<20} {ev['evaluations']:>5} evaluations, mean {_percent(ev['mean_score'])}, "
+            f"leniency {leniency}"
+        )
+    link = result["customer"]
+    r = link["csat_correlation"]
+    typer.echo(
+        f"QA score vs CSAT: r = {'—' if r is None else f'{r:.3f}'} over {link['pairs_csat']} contacts; "
+        f"mean QA resolved first time {_percent(link['mean_score_resolved'])} "
+        f"vs repeat {_percent(link['mean_score_repeated'])}"
+    )

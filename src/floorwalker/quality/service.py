@@ -272,7 +272,7 @@ def evaluate(
     return evaluation
 
 
-def _evaluation_scope(stmt: Select[Any], actor: Actor) -> Select[Any]:
+def evaluation_scope(stmt: Select[Any], actor: Actor) -> Select[Any]:
     if actor.is_center_wide:
         return stmt
     if actor.role == "supervisor":
@@ -295,7 +295,7 @@ def list_evaluations(
     limit: int = 200,
 ) -> Sequence[Evaluation]:
     """Evaluations the actor may see, newest first."""
-    stmt = _evaluation_scope(select(Evaluation), actor)
+    stmt = evaluation_scope(select(Evaluation), actor)
     if agent_id is not None:
         stmt = stmt.where(Evaluation.agent_id == agent_id)
     if status:
@@ -310,7 +310,7 @@ def get_evaluation(session: Session, actor: Actor, evaluation_id: int) -> Evalua
     if evaluation is None:
         raise NotFound(f"evaluation {evaluation_id} does not exist")
     allowed = session.scalar(
-        _evaluation_scope(select(Evaluation.id).where(Evaluation.id == evaluation_id), actor)
+        evaluation_scope(select(Evaluation.id).where(Evaluation.id == evaluation_id), actor)
     )
     if allowed is None:
         raise PermissionDenied(f"evaluation {evaluation_id} is outside your scope")
