@@ -75,3 +75,8 @@ def test_blind_session_then_report(stores, db, client) -> None:
     # 4 criteria, one pair of evaluators each, resolved differs → 3/4 agreement, below the 80 % target
     assert "Report" in closed.text and "75.0%" in closed.text and "not reached" in closed.text
     assert "Score it" not in closed.text
+
+    # the analytics page, for the QA team (nothing evaluated yet: calibration scores are not evaluations)
+    page = web.get("/qa/analytics?since=2026-11-01&until=2026-12-01")
+    assert page.status_code == 200 and "0 evaluations" in page.text
+    assert web.get("/qa/analytics?since=yesterday").status_code == 400

@@ -1,15 +1,18 @@
-"""Calibration pages: list and create sessions, score a session's contacts blind, close the
-session, read the report. Thin: parse the form, call the service, render."""
+"""Calibration pages (list and create sessions, score a session's contacts blind, close the
+session, read the report) and the QA analytics page. Thin: parse, call the service, render."""
 
 from __future__ import annotations
+
+from datetime import date, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import RedirectResponse, Response
 from pydantic import ValidationError
 
-from floorwalker.errors import DomainError
-from floorwalker.quality import calibration_service, schemas, service
-from floorwalker.quality.pages import answers_from_form
+from floorwalker import clock
+from floorwalker.errors import DomainError, InvalidInput
+from floorwalker.quality import analytics_service, calibration_service, schemas, service
+from floorwalker.quality.pages import answers_from_form, employee_names
 from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
 from floorwalker.web.templating import render
 
@@ -159,3 +162,42 @@ async def score(
 def close(session_id: int, db: Db, actor: PageActor) -> Response:
     calibration_service.close_calibration_session(db, actor, session_id)
     return RedirectResponse(f"/qa/calibration/{session_id}", status_code=303)
+
+
+analytics_router = APIRouter(prefix="/qa/analytics", include_in_schema=False)
+
+
+@analytics_router.get("")
+def analytics_page(
+    request: Request,
+    db: Db,
+    warehouse: Warehouse,
+    actor: PageActor,
+    since: str | None = None,
+    until: str | None = None,
+) -> Response:
+    """QA analytics for the period, in the actor's scope."""
+    today = clock.utcnow().date()
+    try:
+        start = date.fromisoformat(since) if since else today - timedelta(days=28)
+        end = date.fromisoformat(until) if until else today + timedelta(days=1)
+    except ValueError as exc:
+        raise InvalidInput(f"since/until: {exc}") from None
+    result = analytics_service.qa_analytics(
+        db,
+        warehouse,
+        actor,
+        datetime.combine(start, datetime.min.time()),
+        datetime.combine(end, datetime.min.time()),
+    )
+    names = employee_names(db, {g["key"] for g in result["by_agent"]})
+    return render(
+        request,
+        "quality/analytics.html",
+        {
+            "result": result,
+            "since": start.isoformat(),
+            "until": end.isoformat(),
+            "names": names,
+        },
+    )

@@ -81,7 +81,7 @@ def _redirect(path: str, flash: str | None = None) -> RedirectResponse:
     return RedirectResponse(f"{path}?flash={quote(flash)}" if flash else path, status_code=303)
 
 
-def _names(db: Session, ids: set[int]) -> dict[int, str]:
+def employee_names(db: Session, ids: set[int]) -> dict[int, str]:
     if not ids:
         return {}
     rows = db.execute(select(Employee.id, Employee.full_name).where(Employee.id.in_(ids)))
@@ -99,7 +99,7 @@ def home(request: Request, db: Db, actor: PageActor, flash: str | None = None) -
         {
             "scorecards": service.list_scorecards(db, actor),
             "evaluations": evaluations,
-            "agents": _names(db, {e.agent_id for e in evaluations}),
+            "agents": employee_names(db, {e.agent_id for e in evaluations}),
             "disputes": service.open_disputes(db, actor) if qa else [],
             "can_run": qa,
             "flash": flash,
@@ -352,7 +352,7 @@ def _evaluation_page(
             "evaluation": evaluation,
             "version": version,
             "card": service.definition_of(version),
-            "agent_name": _names(db, {evaluation.agent_id}).get(evaluation.agent_id, ""),
+            "agent_name": employee_names(db, {evaluation.agent_id}).get(evaluation.agent_id, ""),
             "revisions": service.revisions(db, actor, evaluation.id),
             "disputes": disputes,
             "open_dispute": open_dispute,

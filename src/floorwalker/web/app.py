@@ -188,4 +188,5 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quality_api.router, prefix="/api/v1")
     app.include_router(quality_pages.router)
     app.include_router(quality_calibration_pages.router)
+    app.include_router(quality_calibration_pages.analytics_router)
     return app
