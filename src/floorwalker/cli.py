@@ -13,6 +13,7 @@ from floorwalker.contacts.cli import app as import_app
 from floorwalker.db import mask_url
 from floorwalker.metrics.cli import app as metrics_app
 from floorwalker.org.cli import app as org_app
+from floorwalker.quality.cli import app as qa_app
 from floorwalker.sim.cli import simulate as simulate_command
 from floorwalker.wfm.cli_forecast import app as forecast_app
 
@@ -27,6 +28,7 @@ app.add_typer(import_app, name="import")
 app.add_typer(metrics_app, name="metrics")
 app.command("simulate")(simulate_command)
 app.add_typer(forecast_app, name="forecast")
+app.add_typer(qa_app, name="qa")
 
 
 @app.command()

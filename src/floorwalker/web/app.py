@@ -177,9 +177,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from floorwalker.metrics import pages as metrics_pages
     from floorwalker.org import api as org_api
     from floorwalker.org import pages as org_pages
+    from floorwalker.quality import api as quality_api
+    from floorwalker.quality import calibration_pages as quality_calibration_pages
+    from floorwalker.quality import pages as quality_pages
 
     for router in (auth_api.router, org_api.router, metrics_api.router, contacts_api.router):
         app.include_router(router, prefix="/api/v1")
     for router in (auth_pages.router, org_pages.router, metrics_pages.router, contacts_pages.router):
         app.include_router(router)
+    app.include_router(quality_api.router, prefix="/api/v1")
+    app.include_router(quality_pages.router)
+    app.include_router(quality_calibration_pages.router)
+    app.include_router(quality_calibration_pages.analytics_router)
     return app

@@ -1,0 +1,1 @@
+"""Quality: scorecards, evaluations, disputes and calibration of evaluators."""
