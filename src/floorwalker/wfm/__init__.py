@@ -1,0 +1,1 @@
+"""Workforce planning: staffing mathematics (Erlang B, C, A, chat, deferred work, shrinkage)."""
