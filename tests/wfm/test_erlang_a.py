@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from floorwalker.errors import InvalidInput
 from floorwalker.wfm.erlang import erlang_c
-from floorwalker.wfm.erlang_a import erlang_a
+from floorwalker.wfm.erlang_a import erlang_a, log_a_function
 from tests.wfm import _reference as ref
 
 EXCLUDED = "answered_within_over_offered_less_abandoned_within"
@@ -89,3 +89,24 @@ def test_monotone_in_agents_and_bounded(a: float, patience: float, t: float, exc
     assert np.all(np.diff(m.service_level) >= -1e-12)
     assert np.all(np.diff(m.abandon_probability) <= 1e-12)
     assert np.all(np.diff(m.waiting_probability) <= 1e-12)
+
+
+def test_long_queues_summed_from_the_largest_term_agree_with_summing_from_zero() -> None:
+    x = np.array([0.0, 3.0, 100.0, 1_000.0, 50_000.0])
+    y = np.array([3_000.0, 4_000.0, 8_000.0, 9_000.0, 60_000.0])
+    plain_a, plain_j = log_a_function(x, y, with_j=True, mode_start_above=1e18)
+    mode_a, mode_j = log_a_function(x, y, with_j=True, mode_start_above=100.0)
+    np.testing.assert_allclose(mode_a, plain_a, rtol=1e-13)
+    np.testing.assert_allclose(mode_j, plain_j, rtol=1e-13)
+    # A(0, y) = e^y exactly
+    assert mode_a[0] == pytest.approx(3_000.0, rel=1e-14)
+
+
+def test_overloaded_twenty_thousand_erlangs_is_quick_and_sane() -> None:
+    m = erlang_a([15_000, 20_000], 20_000.0, 180, 3_600, 20)
+    # fluid limit: with n < a the abandoning share is 1 − n/a
+    assert float(m.abandon_probability[0]) == pytest.approx(0.25, abs=1e-6)
+    assert float(m.service_level[0]) < 1e-9 and float(m.occupancy[0]) == pytest.approx(1.0, abs=1e-6)
+    assert 0 < float(m.abandon_probability[1]) < 0.01
+    for arr in (m.waiting_probability, m.service_level, m.abandon_probability, m.occupancy, m.asa_s):
+        assert np.all(np.isfinite(arr))

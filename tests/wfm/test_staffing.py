@@ -122,3 +122,12 @@ def test_deferred_work_steady_flow_and_backlog() -> None:
     assert deferred_required_agents([0, 0], 1800, 600, 3600).agents == 0
     with pytest.raises(InvalidInput, match="response_goal_s"):
         deferred_required_agents([1], 1800, 600, 0)
+
+
+def test_erlang_a_solves_twenty_thousand_erlangs() -> None:
+    need = int(erlang_a_required_agents(20_000.0, 180, 300, 20, target_sl=0.8, max_abandon=0.01))
+    assert 19_000 < need < 20_200
+    ok = erlang_a(need, 20_000.0, 180, 300, 20)
+    short = erlang_a(need - 1, 20_000.0, 180, 300, 20)
+    assert float(ok.service_level) >= 0.8 and float(ok.abandon_probability) <= 0.01
+    assert float(short.service_level) < 0.8 or float(short.abandon_probability) > 0.01

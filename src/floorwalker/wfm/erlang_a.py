@@ -23,8 +23,8 @@ P(wait)·(1 − P(answered within T | wait) − q·P(V > T | wait)).
 Every A(·,·) is summed in log scale (terms rescaled before they overflow) until the tail,
 bounded by a geometric series once the term ratio falls below 1, is below 1e-17 of the
 sum: no factorials, no overflow, no NaN, from 1 to 20,000 agents. The number of terms per
-interval grows like max(0, y − x) + a few √y, so very patient callers offered far more
-work than the agents can do cost the most.
+interval grows like a few √y (a long expected queue, y − x large, is summed outwards from
+its largest term, whose log is summed directly).
 """
 
 from __future__ import annotations
@@ -58,30 +58,51 @@ _LOG_RESCALE = float(np.log(1e250))
 _TAIL = 1e-17
 
 
-def log_a_function(x: FloatArray, y: FloatArray, *, with_j: bool = False) -> tuple[FloatArray, FloatArray]:
+def log_a_function(
+    x: FloatArray, y: FloatArray, *, with_j: bool = False, mode_start_above: float = 2000.0
+) -> tuple[FloatArray, FloatArray]:
     """log A(x, y) and, if ``with_j``, log Σ_k w_k H_k/(x+k+1) (else zeros); x, y ≥ 0, same shape.
 
-    Vectorised: each step adds one term to every interval not yet converged; converged
-    intervals leave the working set.
+    Terms grow while k < y − x and shrink after. Where that rise is longer than
+    ``mode_start_above`` terms (a long expected queue), the sums start at the largest term
+    (its log summed directly) and run both ways; elsewhere they run up from k = 0.
+    Vectorised: each step adds one term to every interval not yet converged.
     """
     x = x.ravel()
     y = y.ravel()
+    start = np.where(y - x > mode_start_above, np.floor(y - x), 0.0)
+    log_w0 = np.zeros(x.size)
+    h0 = 1.0 / (x + 1.0)  # H_{k0}
+    for i in np.flatnonzero(start > 0):
+        ks = np.arange(1.0, start[i] + 2.0)
+        log_w0[i] = float(np.sum(np.log(y[i]) - np.log(x[i] + ks[:-1])))
+        h0[i] = float(np.sum(1.0 / (x[i] + ks)))
+    up_a, up_j = _sum_up(x, y, start, h0, with_j)
+    down_a, down_j = _sum_down(x, y, start, h0, with_j)
+    with np.errstate(divide="ignore"):
+        log_a = log_w0 + np.logaddexp(up_a, np.log(down_a))
+        log_j = log_w0 + np.logaddexp(up_j, np.log(down_j)) if with_j else np.zeros(x.size)
+    return log_a, log_j
+
+
+def _sum_up(
+    x: FloatArray, y: FloatArray, start: FloatArray, h0: FloatArray, with_j: bool
+) -> tuple[FloatArray, FloatArray]:
+    """log Σ_{k ≥ k0} w_k / w_{k0} (and the J sum likewise), k0 = ``start``."""
     size = x.size
     log_a = np.zeros(size)
     log_j = np.zeros(size)
     idx = np.arange(size)
-    xa, ya = x, y
-    term = np.ones(size)  # w_k, scaled
-    total = np.ones(size)  # Σ w, scaled
-    harmonic = 1.0 / (x + 1.0)  # H_k
-    j_term = harmonic / (x + 1.0)
+    xa, ya, k = x, y, start
+    term = np.ones(size)  # w_k / w_{k0}, rescaled
+    total = np.ones(size)
+    harmonic = h0  # H_k
+    j_term = harmonic / (xa + k + 1.0)
     j_total = j_term.copy()
     log_scale = np.zeros(size)
-    k = 0
     while idx.size:
-        k += 1
-        ratio = ya / (xa + k)
-        term = term * ratio
+        k = k + 1.0
+        term = term * (ya / (xa + k))
         total = total + term
         if with_j:
             harmonic = harmonic + 1.0 / (xa + k + 1.0)
@@ -105,13 +126,52 @@ def log_a_function(x: FloatArray, y: FloatArray, *, with_j: bool = False) -> tup
             if with_j:
                 log_j[finished] = np.log(j_total[done]) + log_scale[done]
             keep = ~done
-            idx, xa, ya = idx[keep], xa[keep], ya[keep]
+            idx, xa, ya, k = idx[keep], xa[keep], ya[keep], k[keep]
             term, total, log_scale = term[keep], total[keep], log_scale[keep]
             harmonic, j_term, j_total = harmonic[keep], j_term[keep], j_total[keep]
     return log_a, log_j
 
 
-def _check_convention(sl_convention: str) -> None:
+def _sum_down(
+    x: FloatArray, y: FloatArray, start: FloatArray, h0: FloatArray, with_j: bool
+) -> tuple[FloatArray, FloatArray]:
+    """Σ_{k < k0} w_k / w_{k0} (and the J sum likewise): all terms below the largest, so
+    no rescaling; 0 where k0 = 0."""
+    down_a = np.zeros(x.size)
+    down_j = np.zeros(x.size)
+    idx = np.flatnonzero(start > 0)
+    xa, ya, k = x[idx], y[idx], start[idx]
+    term = np.ones(idx.size)
+    harmonic = h0[idx]
+    ref_a = np.ones(idx.size)  # a lower bound of the whole sum: the largest term
+    ref_j = harmonic / (xa + k + 1.0)
+    total = np.zeros(idx.size)
+    j_total = np.zeros(idx.size)
+    while idx.size:
+        term = term * ((xa + k) / ya)  # w_{k−1} from w_k
+        harmonic = harmonic - 1.0 / (xa + k + 1.0)
+        k = k - 1.0
+        total = total + term
+        j_term = term * harmonic / (xa + k + 1.0)
+        j_total = j_total + j_term
+        # Going down the ratios (x+k)/y and, for J, at most (x+k+1)/y fall as k falls.
+        r_next = (xa + k) / ya
+        done = (k <= 0) | ((r_next < 1.0) & (term * r_next <= _TAIL * (1.0 - r_next) * ref_a))
+        if with_j:
+            rj = (xa + k + 1.0) / ya
+            done &= (k <= 0) | ((rj < 1.0) & (j_term * rj <= _TAIL * (1.0 - rj) * ref_j))
+        if np.any(done):
+            down_a[idx[done]] = total[done]
+            down_j[idx[done]] = j_total[done]
+            keep = ~done
+            idx, xa, ya, k = idx[keep], xa[keep], ya[keep], k[keep]
+            term, harmonic, total, j_total = term[keep], harmonic[keep], total[keep], j_total[keep]
+            ref_a, ref_j = ref_a[keep], ref_j[keep]
+    return down_a, down_j
+
+
+def check_sl_convention(sl_convention: str) -> None:
+    """InvalidInput unless ``sl_convention`` is one of SL_CONVENTIONS."""
     if sl_convention not in SL_CONVENTIONS:
         raise InvalidInput(
             f"unknown service-level convention '{sl_convention}'; one of {sorted(SL_CONVENTIONS)}",
@@ -134,7 +194,7 @@ def erlang_a(
     mean wait of answered contacts (``inf`` when none is answered: no agents); occupancy
     is answered traffic / agents = a·(1 − P(abandon)) / n.
     """
-    _check_convention(sl_convention)
+    check_sl_convention(sl_convention)
     n0, a0, h0, p0, t0 = np.broadcast_arrays(
         as_count("agents", agents),
         as_float("traffic", traffic),

@@ -23,7 +23,7 @@ from floorwalker.wfm.erlang import (
     as_fraction,
     erlang_c_from_blocking,
 )
-from floorwalker.wfm.erlang_a import DEFAULT_SL_CONVENTION, _check_convention, erlang_a
+from floorwalker.wfm.erlang_a import DEFAULT_SL_CONVENTION, check_sl_convention, erlang_a
 
 # Ratios such as 14 / (1 − 0.3) land a hair above a whole number in binary floating point;
 # a requirement is rounded up only past this relative slack.
@@ -161,7 +161,7 @@ def erlang_a_required_agents(
     Because the answered traffic a·(1 − P(abandon)) is below n, the service level over
     offered needs n > a·target and P(abandon) ≤ p needs n > a·(1 − p): bisection starts there.
     """
-    _check_convention(sl_convention)
+    check_sl_convention(sl_convention)
     if target_sl is None and max_abandon is None and max_occupancy is None:
         raise InvalidInput("give at least one target: service level, abandonment or maximum occupancy")
     arrays = [
