@@ -114,3 +114,10 @@ def test_monotone_in_agents_and_bounded(a: float, t: float, aht: float) -> None:
     assert np.all(np.diff(m.waiting_probability) <= 1e-15)
     assert np.all(np.diff(m.service_level) >= -1e-15)
     assert np.all(np.diff(m.asa_s[np.isfinite(m.asa_s)]) <= 1e-12)
+
+
+def test_far_more_lines_than_traffic_is_zero_blocking() -> None:
+    b = erlang_b([10_000_000, 3, 200], 5.0)
+    assert b[0] == 0.0  # underflowed: the true value is below 1e-300
+    assert b[2] == pytest.approx(float(ref.erlang_b(200, 5.0)), rel=1e-12)  # 5e-238, not yet 0
+    assert b[1] == pytest.approx(float(ref.erlang_b(3, 5.0)), rel=1e-13)

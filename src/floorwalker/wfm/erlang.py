@@ -113,6 +113,9 @@ def blocking_recurrence(lines: IntArray, traffic: FloatArray) -> FloatArray:
         start = int(np.searchsorted(n_sorted, k, side="left"))
         ab = a_sorted[start:] * b[start:]
         b[start:] = ab / (k + ab)
+        # Once every remaining value has underflowed to 0 it stays 0 (far more lines than traffic).
+        if k % 512 == 0 and not np.any(b[start:]):
+            break
     out = np.empty_like(b)
     out[order] = b
     # No traffic: nothing offered, nothing blocked (even with no lines).
