@@ -102,11 +102,12 @@ def _sum_up(
     log_scale = np.zeros(size)
     while idx.size:
         k = k + 1.0
-        term = term * (ya / (xa + k))
+        xk = xa + k
+        term = term * (ya / xk)
         total = total + term
         if with_j:
-            harmonic = harmonic + 1.0 / (xa + k + 1.0)
-            j_term = term * harmonic / (xa + k + 1.0)
+            harmonic = harmonic + 1.0 / (xk + 1.0)
+            j_term = term * harmonic / (xk + 1.0)
             j_total = j_total + j_term
         big = total > _RESCALE_ABOVE
         if np.any(big):
@@ -114,13 +115,15 @@ def _sum_up(
             term, total = term * shrink, total * shrink
             j_term, j_total = j_term * shrink, j_total * shrink
             log_scale = log_scale + np.where(big, _LOG_RESCALE, 0.0)
-        # Ratios fall with k, so once below 1 the tail is below term·r/(1 − r).
-        r_next = ya / (xa + k + 1.0)
+        # Ratios fall with k, so once below 1 the tail is below term·r/(1 − r); a converged
+        # sum stays converged, so intervals leave the working set in batches (cheaper).
+        r_next = ya / (xk + 1.0)
         done = (r_next < 1.0) & (term * r_next <= _TAIL * (1.0 - r_next) * total)
         if with_j:
-            rj = r_next * (1.0 + 1.0 / ((xa + k + 2.0) * harmonic))
+            rj = r_next * (1.0 + 1.0 / ((xk + 2.0) * harmonic))
             done &= (rj < 1.0) & (j_term * rj <= _TAIL * (1.0 - rj) * j_total)
-        if np.any(done):
+        finished_count = int(np.count_nonzero(done))
+        if finished_count and (finished_count == idx.size or 4 * finished_count >= idx.size):
             finished = idx[done]
             log_a[finished] = np.log(total[done]) + log_scale[done]
             if with_j:
@@ -216,9 +219,12 @@ def erlang_a(
     theta_t = t / patience
     q = np.exp(-theta_t)
     yq = y * q
-    log_u0, log_j = log_a_function(x, y, with_j=True)
-    stacked, _ = log_a_function(np.concatenate([x + 1.0, x, x + 1.0]), np.concatenate([y, yq, yq]))
-    log_u1, log_ut0, log_ut1 = np.split(stacked, 3)
+    # One pass for all four sums (J is only needed for the first).
+    stacked, stacked_j = log_a_function(
+        np.concatenate([x, x + 1.0, x, x + 1.0]), np.concatenate([y, y, yq, yq]), with_j=True
+    )
+    log_u0, log_u1, log_ut0, log_ut1 = np.split(stacked, 4)
+    log_j = stacked_j[: x.size]
     # log(q^x e^{y(1−q)}) = −x·θT + y·(1 − q)
     log_e = -x * theta_t - y * np.expm1(-theta_t)
 
