@@ -58,6 +58,17 @@ def test_erlang_c_evaluates_given_agents_and_unstable_is_null() -> None:
     assert text.exit_code == 0 and "unbounded" in text.output
 
 
+def test_erlang_c_asa_target_is_an_extra_target() -> None:
+    got = json.loads(
+        runner.invoke(app, ["staffing", "erlang-c", *EXAMPLE, "--target-asa-s", "3", "--json"]).output
+    )
+    assert got["agents"] == 16 and got["asa_s"] <= 3 and got["service_level"] >= 0.8
+    alone = runner.invoke(
+        app, ["staffing", "erlang-c", *EXAMPLE[:6], "--target-answer-s", "20", "--target-asa-s", "3"]
+    )
+    assert alone.exit_code == 0 and "16" in alone.output
+
+
 def test_erlang_a_json_and_table() -> None:
     out = runner.invoke(app, ["staffing", "erlang-a", *EXAMPLE, "--patience-s", "120", "--json"])
     assert out.exit_code == 0, out.output
@@ -144,6 +155,11 @@ def test_erlang_b_both_ways() -> None:
         ),
         (["erlang-c", "--contacts", "many", *EXAMPLE[2:]], "'many' is not a number"),
         (["erlang-a", *EXAMPLE], "--patience-s is required"),
+        (
+            ["erlang-c", *EXAMPLE[:6], "--target-answer-s", "20"],
+            "--target-sl (or --target-asa-s) is required",
+        ),
+        (["erlang-c", *EXAMPLE, "--target-asa-s", "0"], "--target-asa-s must be greater than 0"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(args: list[str], message: str) -> None:

@@ -144,6 +144,7 @@ def _queue_command(
     patience_s: str | None = None,
     max_abandon: str | None = None,
     sl_convention: str = "answered_within_over_offered",
+    target_asa_s: str | None = None,
     as_json: bool,
 ) -> None:
     from floorwalker.wfm.erlang import erlang_c, traffic_erlangs
@@ -164,18 +165,22 @@ def _queue_command(
     if shrink >= 1:
         raise InvalidInput("--shrinkage must be below 1, e.g. 0.3 for 30%")
     fixed = _whole("--agents", agents)
+    asa_target = _number("--target-asa-s", target_asa_s, required=False, positive=True)
     patience = _number("--patience-s", patience_s, positive=True) if model == "a" else None
     abandon_cap = _fraction("--max-abandon", max_abandon) if model == "a" else None
     if model == "a" and sl_convention not in SL_CONVENTIONS:
         raise InvalidInput(f"--sl-convention must be one of {', '.join(SL_CONVENTIONS)}")
-    if fixed is None and sl is None and (model == "c" or abandon_cap is None):
-        raise InvalidInput("--target-sl is required unless --agents is given")
+    if fixed is None and sl is None and asa_target is None and abandon_cap is None:
+        other = "--target-asa-s" if model == "c" else "--max-abandon"
+        raise InvalidInput(f"--target-sl (or {other}) is required unless --agents is given")
     traffic = float(traffic_erlangs(n_contacts, interval, aht))
 
     if fixed is None:
         if model == "c":
             fixed = int(
-                erlang_c_required_agents(traffic, aht, answer, target_sl=sl, max_occupancy=occupancy_cap)
+                erlang_c_required_agents(
+                    traffic, aht, answer, target_sl=sl, target_asa_s=asa_target, max_occupancy=occupancy_cap
+                )
             )
         else:
             fixed = int(
@@ -243,6 +248,9 @@ def erlang_c_command(
     max_occupancy: str | None = typer.Option(None, "--max-occupancy", metavar="F", help="Occupancy cap."),
     shrinkage: str | None = typer.Option(None, "--shrinkage", metavar="F", help="Total shrinkage, e.g. 0.3."),
     agents: str | None = typer.Option(None, "--agents", metavar="K", help="Evaluate this staffing instead."),
+    target_asa_s: str | None = typer.Option(
+        None, "--target-asa-s", metavar="S", help="ASA goal, seconds (an extra target)."
+    ),
     as_json: bool = typer.Option(False, "--json"),
 ) -> None:
     """Erlang C (callers wait, never abandon): agents for a service level, or the results of K agents."""
@@ -256,6 +264,7 @@ def erlang_c_command(
         max_occupancy=max_occupancy,
         shrinkage=shrinkage,
         agents=agents,
+        target_asa_s=target_asa_s,
         as_json=as_json,
     )
 

@@ -21,7 +21,9 @@ from floorwalker.wfm.erlang import (
     as_count,
     as_float,
     as_fraction,
+    erlang_c,
     erlang_c_from_blocking,
+    traffic_erlangs,
 )
 from floorwalker.wfm.erlang_a import DEFAULT_SL_CONVENTION, check_sl_convention, erlang_a
 
@@ -224,8 +226,6 @@ def chat_slots_metrics(
     ``session_handle_s`` is the mean time a session holds a slot when agents run k at once
     (longer than a one-at-a-time handle time). Occupancy is that of slots.
     """
-    from floorwalker.wfm.erlang import erlang_c, traffic_erlangs
-
     n = as_count("agents", agents)
     k = _concurrency(concurrency)
     traffic = traffic_erlangs(contacts, interval_s, session_handle_s)
@@ -245,8 +245,6 @@ def chat_required_agents(
 ) -> IntArray:
     """Agents for chat with concurrency k: the Erlang C slot requirement divided by k,
     rounded up (an agent brings k slots)."""
-    from floorwalker.wfm.erlang import traffic_erlangs
-
     k = _concurrency(concurrency)
     traffic = traffic_erlangs(contacts, interval_s, session_handle_s)
     slots = erlang_c_required_agents(
