@@ -89,6 +89,7 @@ def test_monotone_in_agents_and_bounded(a: float, patience: float, t: float, exc
     assert np.all(np.diff(m.service_level) >= -1e-12)
     assert np.all(np.diff(m.abandon_probability) <= 1e-12)
     assert np.all(np.diff(m.waiting_probability) <= 1e-12)
+    assert np.all(np.diff(m.occupancy[1:]) <= 1e-12)  # the solver's bisection relies on it too
 
 
 def test_long_queues_summed_from_the_largest_term_agree_with_summing_from_zero() -> None:
@@ -110,3 +111,16 @@ def test_overloaded_twenty_thousand_erlangs_is_quick_and_sane() -> None:
     assert 0 < float(m.abandon_probability[1]) < 0.01
     for arr in (m.waiting_probability, m.service_level, m.abandon_probability, m.occupancy, m.asa_s):
         assert np.all(np.isfinite(arr))
+
+
+def test_largest_term_from_log_gamma_matches_the_direct_sum(monkeypatch: pytest.MonkeyPatch) -> None:
+    import mpmath as mp
+
+    from floorwalker.wfm import erlang_a as module
+
+    direct = [module._largest_term(x, y, k0) for x, y, k0 in [(3.0, 5e4, 4e4), (2e4, 9e4, 6e4)]]
+    monkeypatch.setattr(module, "_DIRECT_SUM_UP_TO", 10)
+    closed = [module._largest_term(x, y, k0) for x, y, k0 in [(3.0, 5e4, 4e4), (2e4, 9e4, 6e4)]]
+    np.testing.assert_allclose(closed, direct, rtol=1e-13)
+    for z in (0.3, 1.0, 7.5, 25.0, 1e7):
+        assert module._digamma(z) == pytest.approx(float(mp.digamma(z)), rel=1e-15, abs=1e-15)
