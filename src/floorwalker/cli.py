@@ -16,6 +16,7 @@ from floorwalker.org.cli import app as org_app
 from floorwalker.quality.cli import app as qa_app
 from floorwalker.sim.cli import simulate as simulate_command
 from floorwalker.wfm.cli_forecast import app as forecast_app
+from floorwalker.wfm.cli_staffing import app as staffing_app
 
 app = typer.Typer(
     help="floorwalker: the contact-center manager's workbench.",
@@ -29,6 +30,7 @@ app.add_typer(metrics_app, name="metrics")
 app.command("simulate")(simulate_command)
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(qa_app, name="qa")
+app.add_typer(staffing_app, name="staffing")
 
 
 @app.command()

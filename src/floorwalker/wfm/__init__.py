@@ -1,1 +1,2 @@
-"""Workforce management: forecasting demand and staffing requirements."""
+"""Workforce planning: demand forecasting and staffing mathematics (Erlang B, C, A, chat,
+deferred work, shrinkage)."""
