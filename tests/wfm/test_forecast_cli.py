@@ -118,7 +118,7 @@ def test_backtest_json(history_csv: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--horizon-days", "3", "--json"], "--history FILE.csv is required"),
+        (["--horizon-days", "3", "--json"], "--history FILE.csv or --queue Q"),
         (["--history", "HIST", "--json"], "--horizon-days N is required"),
         (["--history", "HIST", "--horizon-days", "3", "--method", "magic"], "--method: 'magic'"),
         (

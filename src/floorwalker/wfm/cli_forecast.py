@@ -6,6 +6,10 @@ Contract (scripts depend on it):
         [--method auto|seasonal_naive|weighted_average|ets|arima|autoarima|mstl] --json|--csv OUT
     floorwalker forecast backtest --history FILE.csv --horizon-days N --json
 
+Without ``--history``, ``--queue Q`` reads the queue's offered contacts and AHT from the
+contact warehouse (the last ``--history-days`` site-local days up to yesterday), in the
+queue's site time zone.
+
 Forecast rows: ``interval_start, contacts, lo, hi[, aht_s]``. Bad input exits with code 2
 and one line naming the file, line and field.
 """
@@ -16,13 +20,13 @@ import csv
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import typer
 
-from floorwalker.cli_support import fail, friendly_errors, print_json, print_table
+from floorwalker.cli_support import fail, friendly_errors, print_json, print_table, settings
 from floorwalker.errors import InvalidInput
 from floorwalker.timeutil import is_valid_time_zone
 from floorwalker.wfm.forecast_methods import METHODS
@@ -48,6 +52,12 @@ EventsOption = typer.Option(
     help="Manager events: CSV with date, factor (0 or closed = closed), name; or TOML event tables.",
 )
 LevelOption = typer.Option(0.8, "--level", help="Prediction interval coverage (fraction, 0.8 = 80%).")
+QueueOption = typer.Option(
+    None, "--queue", help="Read the history of this queue (code) from the warehouse instead of a CSV."
+)
+HistoryDaysOption = typer.Option(
+    364, "--history-days", min=21, max=3660, help="With --queue: days of history up to yesterday."
+)
 OriginsOption = typer.Option(10, "--origins", min=1, max=400, help="Backtest origins (one per open day).")
 
 
@@ -68,28 +78,59 @@ def _load(
     country: str | None,
     subdiv: str | None,
     events: Path | None,
+    queue: str | None = None,
+    history_days: int = 364,
 ) -> tuple[Any, dict[date, Any], int]:
     from floorwalker.wfm.forecast_io import read_history
     from floorwalker.wfm.forecast_series import ALLOWED_INTERVALS_MIN, build_series
     from floorwalker.wfm.forecast_special import merge, public_holidays, read_events
 
-    if history is None:
-        raise InvalidInput(
-            "--history FILE.csv is required (reading the history from the warehouse is not available yet)"
-        )
+    if history is None and queue is None:
+        raise InvalidInput("--history FILE.csv or --queue Q (history from the warehouse) is required")
+    if history is not None and queue is not None:
+        raise InvalidInput("--history and --queue: give one of them, not both")
     if horizon_days is None:
         raise InvalidInput("--horizon-days N is required")
     if interval_min not in ALLOWED_INTERVALS_MIN:
         raise InvalidInput(f"--interval-min: must be 15, 30 or 60, not {interval_min}")
     if tz is not None and not is_valid_time_zone(tz):
         raise InvalidInput(f"--tz: '{tz}' is not an IANA time zone (e.g. Europe/London)")
-    points = read_history(history, interval_min=interval_min, time_zone=tz)
+    if history is not None:
+        points = read_history(history, interval_min=interval_min, time_zone=tz)
+    else:
+        points, tz = _warehouse_points(str(queue), interval_min, history_days, tz)
     series = build_series(points, interval_min=interval_min, time_zone=tz)
     first, last = series.days[0].year, series.days[-1].year
     years = range(first, last + 2 + horizon_days // 365)
     holidays = public_holidays(country, years, subdiv) if country else []
     special = merge(holidays, read_events(events) if events else [])
     return series, special, horizon_days
+
+
+def _warehouse_points(queue: str, interval_min: int, history_days: int, tz: str | None) -> tuple[Any, str]:
+    """The queue's history from the warehouse, up to yesterday in its site's zone."""
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.clock import now_aware
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.timeutil import local_today
+    from floorwalker.wfm import service
+
+    s = settings()
+    with (
+        operational_session(s.resolved_database_url) as session,
+        get_engine(s.resolved_warehouse_url).connect() as warehouse,
+    ):
+        zone = tz or service.queue_time_zone(session, queue)
+        end = local_today(now_aware(), zone) - timedelta(days=1)
+        points = service.warehouse_history(
+            session, warehouse, SYSTEM, queue=queue, interval_min=interval_min,
+            start=end - timedelta(days=history_days - 1), end=end,
+        )  # fmt: skip
+    if not any(contacts for _, contacts, _ in points):
+        raise InvalidInput(
+            f"--queue: '{queue}' has no contacts in the last {history_days} days", field="queue"
+        )
+    return points, zone
 
 
 @app.callback(invoke_without_command=True)
@@ -112,6 +153,8 @@ def forecast(
     events: Path | None = EventsOption,
     level: float = LevelOption,
     origins: int = OriginsOption,
+    queue: str | None = QueueOption,
+    history_days: int = HistoryDaysOption,
 ) -> None:
     """Forecast contacts (lo–hi prediction interval, AHT) for every open interval of the next N
     open days."""
@@ -123,7 +166,10 @@ def forecast(
     with _bad_input():
         if method != "auto" and method not in METHODS:
             raise InvalidInput(f"--method: '{method}' is not one of auto, {', '.join(METHODS)}")
-        series, special, horizon = _load(history, horizon_days, interval_min, tz, country, subdiv, events)
+        series, special, horizon = _load(
+            history, horizon_days, interval_min, tz, country, subdiv, events, queue, history_days
+        )
+        tz = series.time_zone
         result = run_forecast(
             series,
             horizon_days=horizon,
@@ -185,6 +231,8 @@ def backtest_command(
     subdiv: str | None = SubdivOption,
     events: Path | None = EventsOption,
     origins: int = OriginsOption,
+    queue: str | None = QueueOption,
+    history_days: int = HistoryDaysOption,
 ) -> None:
     """WAPE and bias per method and horizon, by rolling-origin backtest on the history."""
     from floorwalker.wfm.forecast import backtest_series
@@ -194,7 +242,9 @@ def backtest_command(
         bad = [m for m in chosen if m not in METHODS]
         if bad:
             raise InvalidInput(f"--method: '{bad[0]}' is not one of {', '.join(METHODS)}")
-        series, special, horizon = _load(history, horizon_days, interval_min, tz, country, subdiv, events)
+        series, special, horizon = _load(
+            history, horizon_days, interval_min, tz, country, subdiv, events, queue, history_days
+        )
         result = backtest_series(
             series, horizon_days=horizon, methods=chosen, special=special, origins=origins
         )
