@@ -13,6 +13,7 @@ from floorwalker.contacts.cli import app as import_app
 from floorwalker.db import mask_url
 from floorwalker.metrics.cli import app as metrics_app
 from floorwalker.org.cli import app as org_app
+from floorwalker.reports.cli import report as report_command
 from floorwalker.sim.cli import simulate as simulate_command
 
 app = typer.Typer(
@@ -25,6 +26,7 @@ app.add_typer(org_app, name="org")
 app.add_typer(import_app, name="import")
 app.add_typer(metrics_app, name="metrics")
 app.command("simulate")(simulate_command)
+app.command("report")(report_command)
 
 
 @app.command()
