@@ -32,8 +32,15 @@ def build_center(stores, db) -> dict[str, object]:
     ann = f.employee(db, site.id, red.id, agent_code="ann", full_name="Ann")
     f.employee(db, site.id, blue.id, agent_code="bob", full_name="Bob")
     f.queue(db, site.id, code="sales", name="Sales", sl_threshold_s=20, short_abandon_s=5)
-    f.queue(db, site.id, code="care", name="Customer care", sl_threshold_s=30, short_abandon_s=5,
-            sl_formula="answered_within_over_offered")
+    f.queue(
+        db,
+        site.id,
+        code="care",
+        name="Customer care",
+        sl_threshold_s=30,
+        short_abandon_s=5,
+        sl_formula="answered_within_over_offered",
+    )
     sales_oct = (
         [{"outcome": "answered", "wait_s": 10, "agent": "ann", **HANDLED}] * 8
         + [{"outcome": "answered", "wait_s": 40, "agent": "bob", **HANDLED}] * 2

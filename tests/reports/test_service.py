@@ -44,9 +44,11 @@ def test_headline_numbers_and_sentences(stores, db) -> None:
         "Abandon rate was 9.5% against a target of 5% (red), down 7.1 points on September 2026."
     )
     assert "Average speed of answer was 0:11" in r.summary[3]
-    assert "Average handle time was 3:25, down 1:35 on September 2026." == r.summary[4]
+    assert r.summary[4] == "Average handle time was 3:25, down 1:35 on September 2026."
     assert "1 of 2 queues met their service-level target; below it: Sales 72.7% (amber)." in r.summary
-    assert any(s.startswith("The busiest day was Monday 5 October with 12 contacts offered") for s in r.summary)
+    assert any(
+        s.startswith("The busiest day was Monday 5 October with 12 contacts offered") for s in r.summary
+    )
     # Defaults were used and the report says so; October 2025 has no contacts.
     assert r.targets_are_defaults
     assert any("No targets were given" in n for n in r.notes)

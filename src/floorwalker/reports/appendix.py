@@ -75,6 +75,8 @@ class Appendix:
     settings: list[tuple[str, str]]
     targets: list[tuple[str, str, str, str]]
     sources: list[tuple[str, int]]
+    #: What the letters in the formulas stand for.
+    symbols: str = ""
 
 
 SYMBOLS = (
@@ -82,6 +84,21 @@ SYMBOLS = (
     "the short-abandon limit S; Ab_T abandoned within T; X other exits (timeouts, overflows, "
     "transfers out of the queue); O offered (every contact that entered the queue)."
 )
+
+KPI_LABELS = {
+    "service_level": "Service level",
+    "abandon_rate": "Abandon rate",
+    "asa_s": "Average speed of answer",
+    "aht_s": "Average handle time",
+    "transfer_rate": "Transfer rate",
+    "occupancy": "Occupancy",
+    "utilisation": "Utilisation",
+    "shrinkage": "Shrinkage",
+    "fcr": "First-contact resolution",
+    "csat": "CSAT",
+    "nps": "NPS",
+    "ces": "CES",
+}
 
 _TARGET_UNITS: dict[str, wording.Unit] = {
     "asa_s": "seconds",
@@ -99,7 +116,7 @@ def _definitions(total: Mapping[str, Any] | None, s: ReportSettings) -> list[Def
         Definition(
             "Service level",
             "Σ numerator / Σ denominator of each queue's own formula (table below)",
-            "Each contact is judged by its own queue's T and S. " + SYMBOLS,
+            "Each contact is judged by its own queue's T and S (symbols below).",
         ),
         Definition("Average speed of answer (ASA)", "Σ wait of answered contacts / A", "seconds"),
         Definition("Abandon rate", "(Ab − Ab_S) / (O − Ab_S)", "short abandons are left out of both sides"),
@@ -167,14 +184,14 @@ def build_appendix(
         ("Shrinkage basis", "logged-in time"),
         ("Targets", "defaults (none were given)" if targets_are_defaults else "as configured"),
     ]
-    if s.imports is not None:
+    if s.imports:
         settings.append(("Imports recorded", f"{s.imports:,}"))
     target_rows = [
         (
-            t.kpi,
+            KPI_LABELS.get(t.kpi, t.kpi),
             t.scope_kind + (f" {t.scope_code}" if t.scope_code else ""),
             _goal(t),
-            wording.value_text(t.margin, _TARGET_UNITS.get(t.kpi, "fraction")),
+            wording.margin_text(t.margin, _TARGET_UNITS.get(t.kpi, "fraction")),
         )
         for t in targets
     ]
@@ -184,6 +201,7 @@ def build_appendix(
         settings=settings,
         targets=target_rows,
         sources=sorted(s.sources.items()),
+        symbols=SYMBOLS,
     )
 
 

@@ -18,8 +18,9 @@ matplotlib.use("Agg")
 
 from matplotlib.axes import Axes
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator, PercentFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator, MultipleLocator, PercentFormatter
 
+from floorwalker.reports import wording
 from floorwalker.reports.content import DayPoint
 
 #: Colours: answered blue, abandoned orange, other grey, targets dark red (readable in grey print).
@@ -30,7 +31,7 @@ TARGET = "#9b2c2c"
 INK = "#2d3748"
 
 WIDTH_IN = 7.2
-HEIGHT_IN = 2.5
+HEIGHT_IN = 2.2
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,7 @@ def _rate_chart(
     finite = [v for v in values if not math.isnan(v)] + ([goal * 100] if goal is not None else [])
     high = top if top is not None else (max(finite) * 1.25 if finite and max(finite) > 0 else 10.0)
     ax.set_ylim(0, high)
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 5, 10]))
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     _days_axis(ax, days)
     ax.legend(fontsize=7, frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, 1.18))
@@ -149,11 +151,26 @@ def aht_chart(days: Sequence[DayPoint]) -> Chart:
     values = [_nan(d.aht_s) for d in days]
     ax.plot(xs, values, color=INK, marker="o", markersize=3, linewidth=1.6, label="AHT")
     finite = [v for v in values if not math.isnan(v)]
-    ax.set_ylim(0, max(finite) * 1.25 if finite and max(finite) > 0 else 60)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{int(v) // 60}:{int(v) % 60:02d}"))
+    top = max(finite) * 1.25 if finite and max(finite) > 0 else 60.0
+    ax.set_ylim(0, top)
+    # Ticks on whole minutes (1, 2, 5, 10 … minutes apart), never at 1:40.
+    ax.yaxis.set_major_locator(
+        MaxNLocator(nbins=6, steps=[1, 2, 5, 10])
+        if top < 120
+        else MultipleLocator(60 * _minute_step(top / 60))
+    )
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: wording.duration(v)))
     ax.set_ylabel("m:ss", fontsize=8, color=INK)
     _days_axis(ax, days)
     return _save(fig, "aht", "Average handle time by day")
+
+
+def _minute_step(minutes: float) -> int:
+    """Whole minutes between ticks so that about five ticks span ``minutes``."""
+    for step in (1, 2, 5, 10, 15, 30, 60, 120):
+        if minutes / step <= 6:
+            return step
+    return 240
 
 
 def report_charts(days: Sequence[DayPoint], sl_goal: float | None, abandon_goal: float | None) -> list[Chart]:

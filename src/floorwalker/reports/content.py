@@ -85,8 +85,14 @@ TEAM_COLUMNS: tuple[tuple[str, str, Unit], ...] = (
     ("occupancy", "Occupancy", "fraction"),
     ("shrinkage", "Shrinkage", "fraction"),
 )
-#: KPIs ranked for improvements and declines.
-MOVER_KPIS = ("service_level", "abandon_rate", "asa_s", "aht_s")
+#: KPIs ranked for improvements and declines: a queue answers for its service; a team for
+#: how its agents handle contacts (waiting is the queue's, not the team's, doing).
+MOVER_KPIS = {
+    "queue": ("service_level", "abandon_rate", "asa_s", "aht_s"),
+    "team": ("aht_s", "transfer_rate"),
+}
+#: Smallest change worth listing: half a point of a rate, 5 seconds of a time.
+MIN_MOVE: dict[str, float] = {"fraction": 0.005, "seconds": 5.0, "count": 0.0, "score": 0.5}
 
 Status = Literal["green", "amber", "red"]
 
@@ -181,6 +187,17 @@ class Mover:
     current: float
     score: float
     sentence: str
+    #: "down 48:21", "up 2.1 points".
+    change_words: str = ""
+
+    def headline(self, which: str) -> str:
+        """ "The largest improvement was queue Sales: service level up 3.0 points (80.0% → 83.0%)." """
+        before = wording.value_text(self.previous, self.unit)
+        after = wording.value_text(self.current, self.unit)
+        return (
+            f"The largest {which} was {self.kind} {self.name}: {self.label.lower()} {self.change_words} "
+            f"({before} → {after})."
+        )
 
 
 @dataclass(frozen=True)
@@ -353,6 +370,31 @@ def _groups(
     return out
 
 
+def _mover(
+    kind: str, name: str, key: str, now: float, then: float, previous_label: str
+) -> tuple[bool, Mover] | None:
+    """The change of one KPI of one queue or team, or None when it is below notice."""
+    spec = SPECS[key]
+    delta = now - then
+    if abs(delta) < MIN_MOVE[spec.unit]:
+        return None
+    if spec.unit == "fraction":
+        score = delta * 100
+    elif then == 0:
+        return None
+    else:
+        score = delta / abs(then) * 100
+    improved = (delta > 0) == bool(spec.higher_is_better)
+    change = wording.change_text(delta, delta / then if then else None, spec.unit)
+    sentence = (
+        f"{name} ({kind}): {spec.label.lower()} {change}, from {wording.value_text(then, spec.unit)} in "
+        f"{previous_label} to {wording.value_text(now, spec.unit)}."
+    )
+    return improved, Mover(
+        kind, name, key, spec.label, spec.unit, then, now, abs(score), sentence, change or ""
+    )
+
+
 def _movers(
     current: PeriodRows,
     previous: PeriodRows,
@@ -366,36 +408,20 @@ def _movers(
         ("team", current.teams, previous.teams),
     ):
         before = {r[kind]: r for r in before_rows}
+        volume = "offered" if kind == "queue" else "answered"
         for r in rows:
             b = before.get(r[kind])
             if r[kind] is None or b is None:
                 continue
-            if min(int(r.get("offered") or 0), int(b.get("offered") or 0)) < min_contacts:
+            if min(int(r.get(volume) or 0), int(b.get(volume) or 0)) < min_contacts:
                 continue
             name = names.get(str(r[kind]), str(r[kind]))
-            for key in MOVER_KPIS:
+            for key in MOVER_KPIS[kind]:
                 now, then = _num(r, key), _num(b, key)
-                if now is None or then is None:
-                    continue
-                spec = SPECS[key]
-                if spec.unit == "fraction":
-                    score = (now - then) * 100
-                else:
-                    if then == 0:
-                        continue
-                    score = (now - then) / abs(then) * 100
-                if abs(score) < 0.05:
-                    continue
-                improved = (score > 0) == bool(spec.higher_is_better)
-                change = wording.change_text(now - then, (now - then) / then if then else None, spec.unit)
-                sentence = (
-                    f"{wording.possessive(name)} {spec.label.lower()} ({kind}) {change}: "
-                    f"{wording.value_text(then, spec.unit)} in {previous_label}, "
-                    f"{wording.value_text(now, spec.unit)} now."
-                )
-                found.append(
-                    (improved, Mover(kind, name, key, spec.label, spec.unit, then, now, abs(score), sentence))
-                )
+                if now is not None and then is not None:
+                    move = _mover(kind, name, key, now, then, previous_label)
+                    if move is not None:
+                        found.append(move)
     improvements = sorted((m for ok, m in found if ok), key=lambda m: (-m.score, m.name, m.kpi))
     declines = sorted((m for ok, m in found if not ok), key=lambda m: (-m.score, m.name, m.kpi))
     return improvements[:MOVERS], declines[:MOVERS]
@@ -494,9 +520,9 @@ def build_report(
             if sentence:
                 summary.append(sentence)
         if improvements:
-            summary.append(f"Largest improvement: {improvements[0].sentence}")
+            summary.append(improvements[0].headline("improvement"))
         if declines:
-            summary.append(f"Largest decline: {declines[0].sentence}")
+            summary.append(declines[0].headline("decline"))
     if not previous.has_contacts:
         notes.append(f"{prev_label} has no contacts, so there is no comparison with the previous period.")
     if not year_ago.has_contacts:

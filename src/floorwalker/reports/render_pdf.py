@@ -80,7 +80,8 @@ def _styles() -> dict[str, ParagraphStyle]:
         "note": ParagraphStyle("note", base, fontSize=8, leading=10.5, textColor=MUTED),
         "cell": ParagraphStyle("cell", base, fontSize=8, leading=10, spaceAfter=0),
         "num": ParagraphStyle("num", base, fontSize=8, leading=10, spaceAfter=0, alignment=TA_RIGHT),
-        "code": ParagraphStyle("code", base, fontName=MONO, fontSize=7.5, leading=9.5, spaceAfter=0),
+        "code": ParagraphStyle("code", base, fontName=MONO, fontSize=7, leading=8.8, spaceAfter=0),
+        "small": ParagraphStyle("small", base, fontSize=7.5, leading=9, spaceAfter=0),
         "bullet": ParagraphStyle("bullet", base, fontSize=8.5, leading=11, leftIndent=10, bulletIndent=0),
     }
 
@@ -116,6 +117,7 @@ def _table(
     widths: Sequence[float],
     status_cells: Sequence[tuple[int, int, str]] = (),
     numeric_from: int = 1,
+    padding: float = 2.5,
 ) -> Table:
     table = Table(rows, colWidths=list(widths), repeatRows=1)
     style = [
@@ -126,8 +128,10 @@ def _table(
         ("LINEBELOW", (0, 0), (-1, -1), 0.5, RULE),
         ("VALIGN", (0, 0), (-1, -1), "TOP"),
         ("ALIGN", (numeric_from, 0), (-1, -1), "RIGHT"),
-        ("TOPPADDING", (0, 0), (-1, -1), 2.5),
-        ("BOTTOMPADDING", (0, 0), (-1, -1), 2.5),
+        ("TOPPADDING", (0, 0), (-1, -1), padding),
+        ("LEFTPADDING", (0, 0), (-1, -1), 4),
+        ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), padding),
     ]
     for col, row, status in status_cells:
         fill, ink = STATUS[status]
@@ -167,7 +171,7 @@ def _kpi_table(r: Report, s: dict[str, ParagraphStyle]) -> Table:
             marks.append((3, i, k.status))
     w = CONTENT_WIDTH
     return _table(
-        rows, [0.24 * w, 0.11 * w, 0.09 * w, 0.08 * w, 0.13 * w, 0.09 * w, 0.16 * w, 0.10 * w], marks
+        rows, [0.23 * w, 0.11 * w, 0.09 * w, 0.10 * w, 0.13 * w, 0.09 * w, 0.15 * w, 0.10 * w], marks
     )
 
 
@@ -190,7 +194,7 @@ def _group_table(
             if status:
                 marks.append((col, i, status))
         rows.append(row)
-    first_width = 0.28 * CONTENT_WIDTH
+    first_width = 0.26 * CONTENT_WIDTH
     rest = (CONTENT_WIDTH - first_width) / len(columns)
     return _table(rows, [first_width, *([rest] * len(columns))], marks)
 
@@ -215,7 +219,7 @@ def _page_one(r: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
 
 def _charts_page(charts: Sequence[Chart], s: dict[str, ParagraphStyle]) -> list[Flowable]:
     story: list[Flowable] = [PageBreak(), _p("Daily trends", s["h2"])]
-    width = 165 * mm
+    width = 160 * mm
     height = width * HEIGHT_IN / WIDTH_IN
     for chart in charts:
         story.append(KeepTogether([_p(chart.title, s["h3"]), Image(io.BytesIO(chart.png), width, height)]))
@@ -254,19 +258,22 @@ def _appendix(r: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
         _p("Definitions", s["h3"]),
     ]
     rows: list[list[Any]] = [["Metric", "Formula", "Notes"]]
-    rows += [[_p(d.term, s["cell"]), _p(d.formula, s["code"]), _p(d.note, s["cell"])] for d in a.definitions]
-    story.append(_table(rows, [0.22 * w, 0.36 * w, 0.42 * w], numeric_from=3))
+    rows += [
+        [_p(d.term, s["small"]), _p(d.formula, s["code"]), _p(d.note, s["small"])] for d in a.definitions
+    ]
+    story.append(_table(rows, [0.22 * w, 0.36 * w, 0.42 * w], numeric_from=3, padding=1.5))
+    story.append(_p(a.symbols, s["note"]))
     story.append(_p("Service level by queue", s["h3"]))
     rows = [["Queue", "Site", "Channel", "Formula", "T (s)", "S (s)"]]
     for q in a.queues:
         formula = Paragraph(
             f"{escape(q.sl_formula)}<br/><font name='{MONO}'>"
             f"{escape(SL_FORMULAS.get(q.sl_formula, ''))}</font>",
-            s["cell"],
+            s["small"],
         )
         rows.append(
             [
-                _p(f"{q.name} ({q.code})", s["cell"]),
+                _p(f"{q.name} ({q.code})", s["small"]),
                 q.site,
                 q.channel,
                 formula,
@@ -274,17 +281,21 @@ def _appendix(r: Report, s: dict[str, ParagraphStyle]) -> list[Flowable]:
                 wording.count(q.short_abandon_s),
             ]
         )
-    story.append(_table(rows, [0.22 * w, 0.09 * w, 0.12 * w, 0.43 * w, 0.07 * w, 0.07 * w], numeric_from=4))
+    story.append(
+        _table(
+            rows, [0.22 * w, 0.09 * w, 0.12 * w, 0.43 * w, 0.07 * w, 0.07 * w], numeric_from=4, padding=1.5
+        )
+    )
     story.append(_p("Settings", s["h3"]))
-    rows = [["Setting", "Value"]] + [[_p(n, s["cell"]), _p(v, s["cell"])] for n, v in a.settings]
-    story.append(_table(rows, [0.28 * w, 0.72 * w], numeric_from=2))
+    rows = [["Setting", "Value"]] + [[_p(n, s["small"]), _p(v, s["small"])] for n, v in a.settings]
+    story.append(_table(rows, [0.28 * w, 0.72 * w], numeric_from=2, padding=1.5))
     story.append(_p("Targets", s["h3"]))
     rows = [["KPI", "Scope", "Goal", "Amber margin"], *[list(t) for t in a.targets]]
-    story.append(_table(rows, [0.3 * w, 0.3 * w, 0.2 * w, 0.2 * w], numeric_from=2))
+    story.append(_table(rows, [0.3 * w, 0.3 * w, 0.2 * w, 0.2 * w], numeric_from=2, padding=1.5))
     story.append(_p("Data sources", s["h3"]))
     if a.sources:
         rows = [["Source", "Contacts in the period"], *[[n, wording.count(c)] for n, c in a.sources]]
-        story.append(_table(rows, [0.6 * w, 0.4 * w]))
+        story.append(_table(rows, [0.6 * w, 0.4 * w], padding=1.5))
     else:
         story.append(_p("No contacts in the period.", s["body"]))
     return story

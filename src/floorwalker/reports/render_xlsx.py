@@ -179,6 +179,9 @@ def _appendix(ws: Worksheet, r: Report) -> None:
         ws.cell(row=row, column=1, value=d.term)
         ws.cell(row=row, column=2, value=d.formula)
         ws.cell(row=row, column=3, value=d.note)
+    row += 1
+    ws.cell(row=row, column=1, value="Symbols")
+    ws.cell(row=row, column=2, value=a.symbols)
     row += 2
     _header(ws, row, ["Queue", "Site", "Channel", "SL formula", "Formula text", "T (s)", "S (s)"])
     for q in a.queues:

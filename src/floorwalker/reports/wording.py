@@ -85,16 +85,31 @@ def change_text(absolute: float | None, relative: float | None, unit: Unit) -> s
 
 
 def signed_change(absolute: float | None, relative: float | None, unit: Unit) -> str:
-    """A compact change for tables: "+3.1 pt", "−4.2%", "+8 s", "—"."""
-    if absolute is None:
+    """A compact change for tables: "+3.1 pt", "−4.2%", "+8 s", "−6:17", "0.0 pt", "—"."""
+    if absolute is None or (unit == "count" and relative is None):
         return "—"
     if unit == "count":
-        return "—" if relative is None else f"{relative * 100:+.1f}%".replace("-", "−")
+        assert relative is not None
+        number, suffix = relative * 100, "%"
+    elif unit == "fraction":
+        number, suffix = absolute * 100, " pt"
+    elif unit == "seconds":
+        if abs(absolute) >= 59.5:
+            return ("+" if absolute > 0 else "−") + duration(abs(absolute))
+        return "0 s" if round(absolute) == 0 else f"{absolute:+.0f} s".replace("-", "−")
+    else:
+        number, suffix = absolute, ""
+    text = f"{abs(number):.1f}"
+    if text == "0.0":
+        return f"0.0{suffix}"
+    return ("+" if number > 0 else "−") + text + suffix
+
+
+def margin_text(margin: float, unit: Unit) -> str:
+    """A target's amber margin: 0.08 of a rate → "8.0 points", 5 s → "0:05"."""
     if unit == "fraction":
-        return f"{absolute * 100:+.1f} pt".replace("-", "−")
-    if unit == "seconds":
-        return f"{absolute:+.0f} s".replace("-", "−")
-    return f"{absolute:+.1f}".replace("-", "−")
+        return f"{margin * 100:.1f} points"
+    return value_text(margin, unit)
 
 
 def month_name(start: date) -> str:
