@@ -177,9 +177,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from floorwalker.metrics import pages as metrics_pages
     from floorwalker.org import api as org_api
     from floorwalker.org import pages as org_pages
+    from floorwalker.reports import api as reports_api
+    from floorwalker.reports import pages as reports_pages
 
     for router in (auth_api.router, org_api.router, metrics_api.router, contacts_api.router):
         app.include_router(router, prefix="/api/v1")
     for router in (auth_pages.router, org_pages.router, metrics_pages.router, contacts_pages.router):
         app.include_router(router)
+    app.include_router(reports_api.router, prefix="/api/v1")
+    app.include_router(reports_pages.router)
     return app

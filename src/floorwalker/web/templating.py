@@ -25,6 +25,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Skills", "/org/skills", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Sites", "/org/sites", frozenset({"admin", "manager"})),
     ("Imports", "/imports", frozenset({"admin", "manager"})),
+    ("Reports", "/reports", frozenset({"admin", "manager", "supervisor"})),
     ("Users", "/auth/users", frozenset({"admin"})),
     ("Audit log", "/auth/audit", frozenset({"admin", "manager"})),
 ]
