@@ -124,6 +124,7 @@ def test_supervisor_sees_own_teams_only_and_agents_none(stores, db) -> None:
     assert r.scope == "teams Red"
     assert r.kpi("offered").value == 17  # ann's contacts only; abandoned ones have no agent
     assert [t.code for t in r.teams] == ["Red"]
+    assert any("Contacts nobody answered have no agent" in n for n in r.notes)
     agent = f.actor(db, f.user(db, "agent", employee_id=made["ann"].id))
     with pytest.raises(PermissionDenied):
         _build(stores, db, actor=agent)

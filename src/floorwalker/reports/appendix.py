@@ -52,6 +52,12 @@ class ReportSettings:
     def warnings(self) -> list[str]:
         """Sentences about settings a reader must know: formulas that flatter the number."""
         out = []
+        if self.scope != "whole center":
+            out.append(
+                f"This report covers the contacts handled by the agents of {self.scope}. Contacts nobody "
+                "answered have no agent and so no team: they are left out, so service level and abandon "
+                "rate here describe handled contacts only, not the queues' service."
+            )
         for q in self.queues:
             if q.sl_formula in formulas.SL_FORMULAS_WITH_WARNING:
                 out.append(
