@@ -135,7 +135,11 @@ def _table(
     ]
     for col, row, status in status_cells:
         fill, ink = STATUS[status]
-        style += [("BACKGROUND", (col, row), (col, row), fill), ("TEXTCOLOR", (col, row), (col, row), ink)]
+        style += [
+            ("BACKGROUND", (col, row), (col, row), fill),
+            ("TEXTCOLOR", (col, row), (col, row), ink),
+            ("ALIGN", (col, row), (col, row), "CENTER"),
+        ]
     table.setStyle(TableStyle(style))
     return table
 
