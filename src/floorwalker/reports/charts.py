@@ -74,15 +74,21 @@ def _target_line(ax: Axes, goal: float | None, label: str) -> None:
         ax.axhline(goal, color=TARGET, linestyle="--", linewidth=1, label=label)
 
 
-def _save(fig: Figure, name: str, title: str) -> Chart:
-    svg = io.StringIO()
-    fig.savefig(svg, format="svg", metadata={"Date": None})
-    png = io.BytesIO()
-    fig.savefig(png, format="png", dpi=200)
-    return Chart(name, title, svg.getvalue(), png.getvalue())
+Drawn = tuple[str, str, Figure]
 
 
-def volume_chart(days: Sequence[DayPoint]) -> Chart:
+def _save(drawn: Drawn, svg: bool, png: bool) -> Chart:
+    """The figure as SVG text and/or PNG bytes (empty when not asked for)."""
+    name, title, fig = drawn
+    svg_out, png_out = io.StringIO(), io.BytesIO()
+    if svg:
+        fig.savefig(svg_out, format="svg", metadata={"Date": None})
+    if png:
+        fig.savefig(png_out, format="png", dpi=200)
+    return Chart(name, title, svg_out.getvalue(), png_out.getvalue())
+
+
+def volume_chart(days: Sequence[DayPoint]) -> Drawn:
     """Offered per day, stacked as answered, abandoned and other outcomes."""
     fig, ax = _figure()
     xs = list(range(len(days)))
@@ -103,7 +109,7 @@ def volume_chart(days: Sequence[DayPoint]) -> Chart:
     ax.set_ylabel("contacts", fontsize=8, color=INK)
     _days_axis(ax, days)
     ax.legend(fontsize=7, frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, 1.18))
-    return _save(fig, "volume", "Daily volume")
+    return ("volume", "Daily volume", fig)
 
 
 def _rate_chart(
@@ -115,7 +121,7 @@ def _rate_chart(
     label: str,
     colour: str,
     top: float | None,
-) -> Chart:
+) -> Drawn:
     fig, ax = _figure()
     xs = list(range(len(days)))
     ax.plot(xs, values, color=colour, marker="o", markersize=3, linewidth=1.6, label=label)
@@ -127,10 +133,10 @@ def _rate_chart(
     ax.yaxis.set_major_formatter(PercentFormatter(decimals=0))
     _days_axis(ax, days)
     ax.legend(fontsize=7, frameon=False, ncols=2, loc="upper left", bbox_to_anchor=(0, 1.18))
-    return _save(fig, name, title)
+    return (name, title, fig)
 
 
-def service_level_chart(days: Sequence[DayPoint], goal: float | None) -> Chart:
+def service_level_chart(days: Sequence[DayPoint], goal: float | None) -> Drawn:
     """Service level per day (percent) with the target line."""
     values = [_nan(d.service_level, 100) for d in days]
     return _rate_chart(
@@ -138,13 +144,13 @@ def service_level_chart(days: Sequence[DayPoint], goal: float | None) -> Chart:
     )
 
 
-def abandonment_chart(days: Sequence[DayPoint], goal: float | None) -> Chart:
+def abandonment_chart(days: Sequence[DayPoint], goal: float | None) -> Drawn:
     """Abandon rate per day (percent) with the target line."""
     values = [_nan(d.abandon_rate, 100) for d in days]
     return _rate_chart(days, values, goal, "abandonment", "Abandonment by day", "abandon rate", ORANGE, None)
 
 
-def aht_chart(days: Sequence[DayPoint]) -> Chart:
+def aht_chart(days: Sequence[DayPoint]) -> Drawn:
     """Average handle time per day, m:ss."""
     fig, ax = _figure()
     xs = list(range(len(days)))
@@ -162,7 +168,7 @@ def aht_chart(days: Sequence[DayPoint]) -> Chart:
     ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: wording.duration(v)))
     ax.set_ylabel("m:ss", fontsize=8, color=INK)
     _days_axis(ax, days)
-    return _save(fig, "aht", "Average handle time by day")
+    return ("aht", "Average handle time by day", fig)
 
 
 def _minute_step(minutes: float) -> int:
@@ -173,11 +179,19 @@ def _minute_step(minutes: float) -> int:
     return 240
 
 
-def report_charts(days: Sequence[DayPoint], sl_goal: float | None, abandon_goal: float | None) -> list[Chart]:
-    """The four charts of the report, in reading order."""
-    return [
+def report_charts(
+    days: Sequence[DayPoint],
+    sl_goal: float | None,
+    abandon_goal: float | None,
+    *,
+    svg: bool = True,
+    png: bool = True,
+) -> list[Chart]:
+    """The four charts of the report, in reading order, as SVG (HTML) and/or PNG (PDF, XLSX)."""
+    drawn = [
         volume_chart(days),
         service_level_chart(days, sl_goal),
         aht_chart(days),
         abandonment_chart(days, abandon_goal),
     ]
+    return [_save(d, svg, png) for d in drawn]

@@ -16,57 +16,22 @@ import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any, Literal
+from typing import Literal
 
 from floorwalker.metrics import targets as targets_logic
 from floorwalker.metrics import trends
 from floorwalker.metrics.targets import Target
 from floorwalker.reports import wording
 from floorwalker.reports.appendix import Appendix, ReportSettings, build_appendix
+from floorwalker.reports.kpis import HEADLINE, Row, num
+from floorwalker.reports.movers import DEFAULT_MIN_CONTACTS, Mover, movers
 from floorwalker.reports.wording import Unit
-
-Row = Mapping[str, Any]
 
 #: Targets used when none are given (spec/kpis.md's usual goals): SL ≥ 80%, abandon ≤ 5%.
 DEFAULT_TARGETS: tuple[Target, ...] = (
     Target(kpi="service_level", goal=0.80),
     Target(kpi="abandon_rate", goal=0.05),
 )
-
-#: Queues and teams with fewer contacts than this in either period are not ranked as
-#: improvements or declines: a few contacts move a rate by chance.
-DEFAULT_MIN_CONTACTS = 20
-#: How many improvements and how many declines the report lists.
-MOVERS = 5
-
-
-@dataclass(frozen=True)
-class KpiSpec:
-    key: str
-    label: str
-    unit: Unit
-    #: True when higher is better, False when lower is, None for volumes.
-    higher_is_better: bool | None
-    #: Shown even when undefined in the period (the core contact KPIs).
-    always: bool = False
-
-
-#: Headline KPIs in the order a director reads them.
-HEADLINE: tuple[KpiSpec, ...] = (
-    KpiSpec("offered", "Contacts offered", "count", None, True),
-    KpiSpec("answered", "Contacts answered", "count", None, True),
-    KpiSpec("service_level", "Service level", "fraction", True, True),
-    KpiSpec("asa_s", "Average speed of answer", "seconds", False, True),
-    KpiSpec("abandon_rate", "Abandon rate", "fraction", False, True),
-    KpiSpec("aht_s", "Average handle time", "seconds", False, True),
-    KpiSpec("transfer_rate", "Transfer rate", "fraction", False),
-    KpiSpec("occupancy", "Occupancy", "fraction", None),
-    KpiSpec("shrinkage", "Shrinkage (in-center)", "fraction", False),
-    KpiSpec("fcr", "First-contact resolution", "fraction", True),
-    KpiSpec("csat", "CSAT (top-2-box)", "fraction", True),
-    KpiSpec("nps", "NPS", "score", True),
-)
-SPECS = {s.key: s for s in HEADLINE}
 
 #: Columns of the queue and team tables: (key, heading, unit).
 QUEUE_COLUMNS: tuple[tuple[str, str, Unit], ...] = (
@@ -85,15 +50,6 @@ TEAM_COLUMNS: tuple[tuple[str, str, Unit], ...] = (
     ("occupancy", "Occupancy", "fraction"),
     ("shrinkage", "Shrinkage", "fraction"),
 )
-#: KPIs ranked for improvements and declines: a queue answers for its service; a team for
-#: how its agents handle contacts (waiting is the queue's, not the team's, doing).
-MOVER_KPIS = {
-    "queue": ("service_level", "abandon_rate", "asa_s", "aht_s"),
-    "team": ("aht_s", "transfer_rate"),
-}
-#: Smallest change worth listing: half a point of a rate, 5 seconds of a time.
-MIN_MOVE: dict[str, float] = {"fraction": 0.005, "seconds": 5.0, "count": 0.0, "score": 0.5}
-
 Status = Literal["green", "amber", "red"]
 
 
@@ -174,33 +130,6 @@ class GroupRow:
 
 
 @dataclass(frozen=True)
-class Mover:
-    """A queue's or team's KPI that moved: change in the KPI's units; ``score`` ranks it
-    (percentage points for rates, percent for times)."""
-
-    kind: str
-    name: str
-    kpi: str
-    label: str
-    unit: Unit
-    previous: float
-    current: float
-    score: float
-    sentence: str
-    #: "down 48:21", "up 2.1 points".
-    change_words: str = ""
-
-    def headline(self, which: str) -> str:
-        """ "The largest improvement was queue Sales: service level up 3.0 points (80.0% → 83.0%)." """
-        before = wording.value_text(self.previous, self.unit)
-        after = wording.value_text(self.current, self.unit)
-        return (
-            f"The largest {which} was {self.kind} {self.name}: {self.label.lower()} {self.change_words} "
-            f"({before} → {after})."
-        )
-
-
-@dataclass(frozen=True)
 class Report:
     title: str
     period_label: str
@@ -230,13 +159,6 @@ class Report:
         return next((k for k in self.kpis if k.key == key), None)
 
 
-def _num(row: Row | None, key: str) -> float | None:
-    if row is None:
-        return None
-    value = row.get(key)
-    return None if value is None or isinstance(value, str) else float(value)
-
-
 def _status(value: float | None, target: Target | None) -> Status | None:
     return None if target is None else targets_logic.status(value, target)
 
@@ -246,7 +168,7 @@ def _kpis(
 ) -> list[Kpi]:
     out = []
     for spec in HEADLINE:
-        value = _num(current.total, spec.key)
+        value = num(current.total, spec.key)
         if value is None and not spec.always:
             continue
         target = (
@@ -254,8 +176,8 @@ def _kpis(
             if spec.key in targets_logic.TARGETABLE
             else None
         )
-        prev = _num(previous.total, spec.key) if previous.has_contacts else None
-        ago = _num(year.total, spec.key) if year.has_contacts else None
+        prev = num(previous.total, spec.key) if previous.has_contacts else None
+        ago = num(year.total, spec.key) if year.has_contacts else None
         out.append(
             Kpi(
                 spec.key,
@@ -325,10 +247,10 @@ def _day_points(current: PeriodRows) -> list[DayPoint]:
                 offered=int(r["offered"]) if r else 0,
                 answered=int(r["answered"]) if r else 0,
                 abandoned=int(r["abandoned"]) if r else 0,
-                service_level=_num(r, "service_level"),
-                asa_s=_num(r, "asa_s"),
-                abandon_rate=_num(r, "abandon_rate"),
-                aht_s=_num(r, "aht_s"),
+                service_level=num(r, "service_level"),
+                asa_s=num(r, "asa_s"),
+                abandon_rate=num(r, "abandon_rate"),
+                aht_s=num(r, "aht_s"),
             )
         )
         day += timedelta(days=1)
@@ -357,74 +279,17 @@ def _groups(
             if key in targets_logic.TARGETABLE:
                 scope = {"queue": code} if kind == "queue" else {"team": code}
                 target = targets_logic.applicable(targets, key, site=sites.get(label, site), **scope)
-                statuses[key] = _status(_num(r, key), target)
+                statuses[key] = _status(num(r, key), target)
         out.append(
             GroupRow(
                 code=label,
                 name=names.get(label, label),
-                values={key: _num(r, key) for key, _, _ in columns},
+                values={key: num(r, key) for key, _, _ in columns},
                 statuses=statuses,
-                previous={key: _num(before.get(code), key) for key, _, _ in columns},
+                previous={key: num(before.get(code), key) for key, _, _ in columns},
             )
         )
     return out
-
-
-def _mover(
-    kind: str, name: str, key: str, now: float, then: float, previous_label: str
-) -> tuple[bool, Mover] | None:
-    """The change of one KPI of one queue or team, or None when it is below notice."""
-    spec = SPECS[key]
-    delta = now - then
-    if abs(delta) < MIN_MOVE[spec.unit]:
-        return None
-    if spec.unit == "fraction":
-        score = delta * 100
-    elif then == 0:
-        return None
-    else:
-        score = delta / abs(then) * 100
-    improved = (delta > 0) == bool(spec.higher_is_better)
-    change = wording.change_text(delta, delta / then if then else None, spec.unit)
-    sentence = (
-        f"{name} ({kind}): {spec.label.lower()} {change}, from {wording.value_text(then, spec.unit)} in "
-        f"{previous_label} to {wording.value_text(now, spec.unit)}."
-    )
-    return improved, Mover(
-        kind, name, key, spec.label, spec.unit, then, now, abs(score), sentence, change or ""
-    )
-
-
-def _movers(
-    current: PeriodRows,
-    previous: PeriodRows,
-    names: Mapping[str, str],
-    previous_label: str,
-    min_contacts: int,
-) -> tuple[list[Mover], list[Mover]]:
-    found: list[tuple[bool, Mover]] = []
-    for kind, rows, before_rows in (
-        ("queue", current.queues, previous.queues),
-        ("team", current.teams, previous.teams),
-    ):
-        before = {r[kind]: r for r in before_rows}
-        volume = "offered" if kind == "queue" else "answered"
-        for r in rows:
-            b = before.get(r[kind])
-            if r[kind] is None or b is None:
-                continue
-            if min(int(r.get(volume) or 0), int(b.get(volume) or 0)) < min_contacts:
-                continue
-            name = names.get(str(r[kind]), str(r[kind]))
-            for key in MOVER_KPIS[kind]:
-                now, then = _num(r, key), _num(b, key)
-                if now is not None and then is not None:
-                    move = _mover(kind, name, key, now, then, previous_label)
-                    if move is not None:
-                        found.append(move)
-    improvements = sorted((m for ok, m in found if ok), key=lambda m: (-m.score, m.name, m.kpi))
-    declines = sorted((m for ok, m in found if not ok), key=lambda m: (-m.score, m.name, m.kpi))
-    return improvements[:MOVERS], declines[:MOVERS]
 
 
 def _queue_sentence(queues: Sequence[GroupRow]) -> str | None:
@@ -492,7 +357,12 @@ def build_report(
         current.queues, previous.queues, "queue", QUEUE_COLUMNS, chosen, names, queue_sites, site
     )
     teams = _groups(current.teams, previous.teams, "team", TEAM_COLUMNS, chosen, {}, {}, site)
-    improvements, declines = _movers(current, previous, names, prev_label, min_contacts)
+    improvements, declines = movers(
+        (("queue", current.queues, previous.queues), ("team", current.teams, previous.teams)),
+        names,
+        prev_label,
+        min_contacts,
+    )
     summary: list[str] = []
     notes: list[str] = []
     if not current.has_contacts:
@@ -502,7 +372,7 @@ def build_report(
         )
         if previous.has_contacts:
             summary.append(
-                f"{previous.label} had {wording.count(_num(previous.total, 'offered'))} contacts offered: "
+                f"{previous.label} had {wording.count(num(previous.total, 'offered'))} contacts offered: "
                 "check that this period's contacts have been imported."
             )
     else:

@@ -182,13 +182,15 @@ def build(
     return content.build_report(current, previous, year_ago, targets, settings, generated_at=now)
 
 
-def report_charts(report: content.Report) -> list[charts.Chart]:
+def report_charts(report: content.Report, *, svg: bool = True, png: bool = True) -> list[charts.Chart]:
     """The report's four charts, with the center-wide SL and abandon targets drawn in."""
     sl, ab = report.kpi("service_level"), report.kpi("abandon_rate")
     return charts.report_charts(
         report.days,
         sl.target.goal if sl and sl.target else None,
         ab.target.goal if ab and ab.target else None,
+        svg=svg,
+        png=png,
     )
 
 
@@ -196,7 +198,7 @@ def render(report: content.Report, fmt: str) -> bytes:
     """The report as PDF, XLSX or self-contained HTML bytes."""
     if fmt not in FORMATS:
         raise InvalidInput(f"format '{fmt}' is not one of {', '.join(FORMATS)}", field="format")
-    figures = report_charts(report)
+    figures = report_charts(report, svg=fmt == "html", png=fmt != "html")
     if fmt == "html":
         from floorwalker.reports.render_html import render_html
 
