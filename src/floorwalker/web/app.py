@@ -180,6 +180,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from floorwalker.quality import api as quality_api
     from floorwalker.quality import calibration_pages as quality_calibration_pages
     from floorwalker.quality import pages as quality_pages
+    from floorwalker.reports import api as reports_api
+    from floorwalker.reports import pages as reports_pages
 
     for router in (auth_api.router, org_api.router, metrics_api.router, contacts_api.router):
         app.include_router(router, prefix="/api/v1")
@@ -189,4 +191,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quality_pages.router)
     app.include_router(quality_calibration_pages.router)
     app.include_router(quality_calibration_pages.analytics_router)
+    app.include_router(reports_api.router, prefix="/api/v1")
+    app.include_router(reports_pages.router)
     return app

@@ -1,0 +1,1 @@
+"""Management reports: HTML, PDF and XLSX from the metrics cube."""
