@@ -163,7 +163,7 @@ def test_build_evaluate_acknowledge_dispute_rescore(server, chromium, tmp_path) 
     context, page = _signed_in(chromium, base, "mona")
     page.goto(f"{base}/qa")
     page.click("#open-disputes tbody a")
-    assert page.url == evaluation_url
+    page.wait_for_url(evaluation_url)  # the click navigates; wait for it before reading the page
     page.wait_for_selector("text=Review the dispute")
     page.check("#rescore input[name='a.resolved'][value=yes]")
     page.fill("#rescore input[name=note]", "Confirmed on the recording.")
