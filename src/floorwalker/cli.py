@@ -12,6 +12,7 @@ from floorwalker.cli_support import fail, friendly_errors, print_json, settings,
 from floorwalker.contacts.cli import app as import_app
 from floorwalker.db import mask_url
 from floorwalker.org.cli import app as org_app
+from floorwalker.wfm.cli_schedule import app as schedule_app
 
 app = typer.Typer(
     help="floorwalker: the contact-center manager's workbench.",
@@ -21,6 +22,7 @@ app = typer.Typer(
 app.add_typer(users_app, name="users")
 app.add_typer(org_app, name="org")
 app.add_typer(import_app, name="import")
+app.add_typer(schedule_app, name="schedule")
 
 
 @app.command()

@@ -1,0 +1,1 @@
+"""Workforce planning: forecast, staffing, schedules, adherence, intraday."""
