@@ -169,3 +169,86 @@ def build(agents: int, seed: int = 1) -> dict[str, Any]:
             for i in range(agents)
         ],
     }
+
+
+def pyworkforce_coverage(data: dict[str, Any], time_limit: float) -> tuple[list[int], float, str] | None:
+    """pyworkforce's MinAbsDifference on the same requirement and shift set: agents per
+    shift and day (no agents, no breaks, no contract rules). Its coverage per interval,
+    seconds and status; None when pyworkforce is not installed."""
+    try:
+        from pyworkforce.scheduling import MinAbsDifference
+    except ImportError:
+        return None
+    shifts: dict[str, list[int]] = {}
+    for t in data["templates"]:
+        for s in t["start_times"]:
+            h, m = map(int, s.split(":"))
+            first = (h * 60 + m) // GRAIN
+            for length in t["lengths_minutes"]:
+                row = [0] * PER_DAY
+                for i in range(first, first + length // GRAIN):
+                    row[i] = 1  # every shift of this bench ends by midnight
+                shifts[f"{t['name']} {s} {length}"] = row
+    req = data["requirement"]
+    agents = len(data["agents"])
+    started = time.perf_counter()
+    solution = MinAbsDifference(
+        num_days=7,
+        periods=PER_DAY,
+        shifts_coverage=shifts,
+        required_resources=[req[d * PER_DAY : (d + 1) * PER_DAY] for d in range(7)],
+        max_period_concurrency=agents,
+        max_shift_concurrency=agents,
+        max_search_time=time_limit,
+        num_search_workers=2,
+    ).solve()
+    seconds = time.perf_counter() - started
+    cov = [0] * len(req)
+    for row in solution["resources_shifts"]:
+        for i, on in enumerate(shifts[row["shift"]]):
+            cov[row["day"] * PER_DAY + i] += on * int(row["resources"])
+    return cov, seconds, str(solution["status"])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--agents", type=int, nargs="+", default=[50, 200, 500])
+    parser.add_argument("--time-limit", type=float, default=60.0)
+    parser.add_argument("--solver", default="cp-sat", choices=["cp-sat", "highs"])
+    parser.add_argument("--no-peer", action="store_true", help="skip pyworkforce")
+    args = parser.parse_args()
+    for n in args.agents:
+        data = build(n)
+        inst = parse_instance(data)
+        hours = GRAIN / 60
+        r = solve(inst, time_limit=args.time_limit, solver=args.solver)
+        violations = len(check_schedule(inst, list(r.shifts)))
+        ours = r.under_agent_hours + r.over_agent_hours
+        sl = "n/a" if r.projected_service_level is None else f"{r.projected_service_level:.1%}"
+        print(
+            f"{n} agents ({args.solver}): {r.seconds:.1f} s, {r.status}, objective {r.objective:.1f}, "
+            f"bound {r.bound:.1f}, gap {r.gap:.1%}; requirement {sum(inst.requirement) * hours:.0f} agent-h, "
+            f"under {r.under_agent_hours:.1f} + over {r.over_agent_hours:.1f} = {ours:.1f} agent-h; "
+            f"{len(r.shifts)} shifts; SL {sl}; rule violations {violations}",
+            flush=True,
+        )
+        if args.no_peer:
+            continue
+        peer = pyworkforce_coverage(data, args.time_limit)
+        if peer is None:
+            print("  pyworkforce not installed (pip install -e '.[dev]'): peer skipped")
+            continue
+        cov, seconds, status = peer
+        under = sum(max(0, q - c) for q, c in zip(inst.requirement, cov, strict=True)) * hours
+        over = sum(max(0, c - q) for q, c in zip(inst.requirement, cov, strict=True)) * hours
+        theirs = under + over
+        print(
+            f"  pyworkforce MinAbsDifference: {seconds:.1f} s, {status}, under {under:.1f} + over {over:.1f} "
+            f"= {theirs:.1f} agent-h (no breaks, no agent rules, {sum(cov) * hours:.0f} agent-h on shift); "
+            f"floorwalker / pyworkforce under+over = {ours / theirs if theirs else float('inf'):.2f}",
+            flush=True,
+        )
+
+
+if __name__ == "__main__":
+    main()

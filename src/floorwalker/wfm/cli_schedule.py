@@ -81,7 +81,9 @@ def summary(instance: Any, result: Any, violations: int) -> dict[str, Any]:
 def solve_command(
     instance_file: Path = typer.Option(..., "--instance", help="Instance JSON file (docs/scheduling.md)."),
     time_limit_s: float = typer.Option(60.0, "--time-limit-s", min=1.0, help="Solver time limit, seconds."),
-    seed: int = typer.Option(0, "--seed", help="Solver random seed (same seed, same schedule)."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Random seed: a repeatable search (same file and seed, same schedule)."
+    ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
     """Generate a schedule for an instance file: every hard rule holds; prints objective,

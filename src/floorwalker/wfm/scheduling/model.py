@@ -134,13 +134,14 @@ def _agent_rows(
     by_option: dict[int, list[int]],
     individual: dict[tuple[int, int], int],
     attending: list[int],
+    only: frozenset[int] | None,
 ) -> None:
     """One agent's shift variables and work rules."""
     w = instance.weights
     contract = instance.contracts[agent.contract]
     credit = sum(t.credit for t in agent.time_off)
     prefs = agent.preferences
-    mine = agent_options(instance, agent, options)
+    mine = [k for k in agent_options(instance, agent, options) if only is None or k in only]
     per_day: dict[int, list[int]] = defaultdict(list)
     for k in mine:
         o = options[k]
@@ -251,10 +252,12 @@ def _relaxed_rows(
     lp.row({v: float(options[k].paid) for k, v in n_var.items()}, lo_paid, hi_paid)
 
 
-def build_model(instance: Instance, *, relaxed: bool = False) -> BuiltModel:
+def build_model(
+    instance: Instance, *, relaxed: bool = False, only: frozenset[int] | None = None
+) -> BuiltModel:
     """The MILP of ``instance`` (see the module docstring); ``relaxed``: the aggregate
     relaxation (agents per shift only, rules summed over agents) whose bound is valid for
-    the full model."""
+    the full model. ``only``: keep just these candidate shifts (indices of shift_options)."""
     lp = LinearModel()
     g = instance.interval
     nint = instance.intervals
@@ -275,7 +278,7 @@ def build_model(instance: Instance, *, relaxed: bool = False) -> BuiltModel:
         _relaxed_rows(lp, instance, options, n_var)
     else:
         for ai, agent in enumerate(instance.agents):
-            _agent_rows(lp, instance, options, ai, agent, x, by_option, individual, attends[ai])
+            _agent_rows(lp, instance, options, ai, agent, x, by_option, individual, attends[ai], only)
         for k, xs in by_option.items():
             nv = lp.var(0, len(xs))
             n_var[k] = nv

@@ -1,9 +1,10 @@
 """Solve a schedule model with CP-SAT (default) or HiGHS, report objective, bound and gap,
 and turn the solution into agents' shifts with their breaks and planned activities.
 
-Determinism: the same instance, seed, solver and limits give the same schedule when the
-solver finishes before the time limit; when the time limit stops it, the incumbent can
-depend on the machine's speed (CP-SAT also runs several workers in parallel).
+Determinism: with a seed, the same instance, seed, solver and limits give the same
+schedule when the solver finishes before the time limit; when the time limit stops it,
+the incumbent can depend on the machine's speed. Without a seed CP-SAT's workers race in
+parallel (faster, not repeatable).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from floorwalker.errors import DomainError
+from floorwalker.wfm.scheduling.construct import greedy_schedule, greedy_values
 from floorwalker.wfm.scheduling.coverage import (
     coverage_cost,
     coverage_of,
@@ -27,7 +29,9 @@ SOLVERS = ("cp-sat", "highs")
 #: CP-SAT needs integer objective coefficients: weights are scaled by this and rounded.
 CPSAT_SCALE = 1000
 #: Share of the time limit given to the aggregate relaxation (the bound).
-RELAXATION_SHARE = 0.25
+RELAXATION_SHARE = 0.3
+#: The greedy first schedule improves until this share of the time limit has passed.
+GREEDY_UNTIL = 0.7
 
 
 class NoFeasibleSchedule(DomainError):
@@ -56,7 +60,7 @@ class SolveResult:
 
 
 def _solve_cpsat(
-    lp: LinearModel, time_limit: float, seed: int, workers: int, hint: dict[int, float] | None = None
+    lp: LinearModel, time_limit: float, seed: int | None, workers: int, hint: dict[int, float] | None = None
 ) -> tuple[list[float], float, bool]:
     from ortools.sat.python import cp_model
 
@@ -74,10 +78,12 @@ def _solve_cpsat(
         m.add_hint(vs[i], round(value))
     solver = cp_model.CpSolver()
     solver.parameters.max_time_in_seconds = time_limit
-    solver.parameters.random_seed = seed
     solver.parameters.num_workers = workers
-    # the workers take turns in fixed batches: the same seed gives the same search
-    solver.parameters.interleave_search = True
+    if seed is not None:
+        # repeatable: the workers take turns in fixed batches (slower than free-running
+        # parallel workers, which race and so differ from run to run)
+        solver.parameters.random_seed = seed
+        solver.parameters.interleave_search = True
     status = solver.solve(m)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
         raise NoFeasibleSchedule(
@@ -128,6 +134,10 @@ def _solve_highs(lp: LinearModel, time_limit: float, seed: int) -> tuple[list[fl
         raise NoFeasibleSchedule(f"no schedule satisfies every hard rule ({h.modelStatusToString(status)})")
     values = list(h.getSolution().col_value)
     return values, float(info.mip_dual_bound), status == highspy.HighsModelStatus.kOptimal
+
+
+def _cost(lp: LinearModel, values: list[float]) -> float:
+    return sum(c * values[i] for i, c in enumerate(lp.cost) if c)
 
 
 def _extract(instance: Instance, built: BuiltModel, values: list[float]) -> list[ScheduledShift]:
@@ -181,29 +191,48 @@ def solve(
     instance: Instance,
     *,
     time_limit: float = 60.0,
-    seed: int = 0,
+    seed: int | None = None,
     solver: str = "cp-sat",
-    workers: int = 2,
+    workers: int = 8,
 ) -> SolveResult:
-    """Build and solve the model of ``instance``; ``time_limit`` in seconds."""
+    """Build and solve the model of ``instance``; ``time_limit`` in seconds. With a
+    ``seed`` the search is repeatable (same instance, seed and limit → same schedule when it
+    ends before the limit); without one the solver's workers run freely in parallel."""
     if solver not in SOLVERS:
         raise ValueError(f"solver must be one of {SOLVERS}")
     started = time.perf_counter()
-    # 1. the aggregate relaxation: a strong lower bound, and agents per shift as a hint
+    # 1. the aggregate relaxation: a proven lower bound, and agents per shift as a guide
     relax = build_model(instance, relaxed=True)
     relax_limit = time_limit * RELAXATION_SHARE
     if solver == "cp-sat":
         rvalues, rbound, _ = _solve_cpsat(relax.lp, relax_limit, seed, workers)
     else:
-        rvalues, rbound, _ = _solve_highs(relax.lp, relax_limit, seed)
-    # 2. the full model, every agent and rule
+        rvalues, rbound, _ = _solve_highs(relax.lp, relax_limit, seed or 0)
+    # 2. the full model, every agent and rule, started from the relaxation's shift counts
     built = build_model(instance)
-    hint = {v: rvalues[relax.n[k]] for k, v in built.n.items() if k in relax.n}
+    wanted = {k: round(rvalues[v]) for k, v in relax.n.items()}
+    first = greedy_schedule(instance, built.options, started + time_limit * GREEDY_UNTIL)
+    start_values = None if first is None else greedy_values(instance, built, first)
+    if start_values is not None:  # a complete first schedule
+        hint = dict(enumerate(start_values))
+    elif first is not None:  # every agent's shifts
+        taken = {(ai, k) for ai, ks in first.items() for k in ks}
+        hint = {v: float(key in taken) for key, v in built.x.items()}
+    else:  # the relaxation's counts alone
+        hint = {v: float(wanted.get(k, 0)) for k, v in built.n.items()}
     remaining = max(1.0, time_limit - (time.perf_counter() - started))
-    if solver == "cp-sat":
-        values, bound, optimal = _solve_cpsat(built.lp, remaining, seed, workers, hint)
-    else:
-        values, bound, optimal = _solve_highs(built.lp, remaining, seed)
+    try:
+        if solver == "cp-sat":
+            values, bound, optimal = _solve_cpsat(built.lp, remaining, seed, workers, hint)
+        else:
+            values, bound, optimal = _solve_highs(built.lp, remaining, seed or 0)
+    except NoFeasibleSchedule:
+        if start_values is None:
+            raise
+        # the solver found nothing better in time: the greedy week, judged by the relaxation's bound
+        values, bound, optimal = start_values, rbound, False
+    if start_values is not None and _cost(built.lp, start_values) < _cost(built.lp, values):
+        values = start_values
     bound = max(bound, rbound)
     shifts = _extract(instance, built, values)
     coverage = coverage_of(instance, shifts)
@@ -213,6 +242,7 @@ def solve(
     objective += coverage_cost(instance, coverage)
     bound = min(bound, objective)
     gap = 0.0 if objective <= 1e-9 else max(0.0, (objective - bound) / objective)
+    optimal = optimal or gap <= 1e-9
     under, over = under_over_hours(instance, coverage)
     per, overall = projected_service_level(instance, coverage)
     return SolveResult(
