@@ -7,12 +7,16 @@ the schedule with the summary keys of the `schedule generate` contract (issue 6)
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
 from floorwalker.cli_support import fail, friendly_errors, print_json
 from floorwalker.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from floorwalker.wfm.scheduling.rules import Instance
+    from floorwalker.wfm.scheduling.solve import SolveResult
 
 app = typer.Typer(help="Weekly schedules: generate and check against the work rules.", no_args_is_help=True)
 
@@ -22,7 +26,7 @@ def _clock(minute: int) -> str:
     return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[day % 7]} {m // 60:02d}:{m % 60:02d}"
 
 
-def summary(instance: Any, result: Any, violations: int) -> dict[str, Any]:
+def summary(instance: Instance, result: SolveResult, violations: int) -> dict[str, Any]:
     """The contract keys plus the schedule (shifts with activities, coverage per interval)."""
     g = instance.interval
     return {
