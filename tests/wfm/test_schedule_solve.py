@@ -263,3 +263,25 @@ def test_every_hard_rule_holds_on_random_instances(data: dict[str, object]) -> N
     # brute force on the smallest ones: the optimiser's optimum is the true optimum
     if len(inst.agents) == 1 and result.status == "optimal":
         assert result.objective == pytest.approx(_brute_force(inst), abs=1e-6)
+
+
+def test_greedy_first_week_keeps_every_rule() -> None:
+    """The first week the solver starts from (and falls back to on large weeks) is itself
+    rule-abiding, breaks included."""
+    from floorwalker.wfm.scheduling.construct import greedy_schedule, greedy_values
+    from floorwalker.wfm.scheduling.model import build_model
+    from floorwalker.wfm.scheduling.solve import _extract
+
+    data = tiny_instance(
+        agents=[{"id": f"a{i}", "contract": "c"} for i in range(4)],
+        contracts=[{"name": "c", "min_weekly_hours": 5, "max_weekly_hours": 10, "min_rest_hours": 14}],
+    )
+    inst = parse_instance(data)
+    built = build_model(inst)
+    week = greedy_schedule(inst, built.options)
+    assert week is not None
+    values = greedy_values(inst, built, week)
+    assert values is not None
+    shifts = _extract(inst, built, values)
+    assert len(shifts) >= 4  # every agent reaches the 5 h minimum (one 5 h paid shift each)
+    assert check_schedule(inst, shifts) == []

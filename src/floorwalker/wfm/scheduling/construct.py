@@ -154,7 +154,7 @@ def greedy_values(instance: Instance, built: BuiltModel, first: dict[int, list[i
     """A complete solution vector of the full model from a greedy week: breaks go one at a
     time where the surplus over the requirement is largest, slack variables are filled in
     order. None when the instance has planned activities (not placed greedily) or when the
-vector breaks any constraint of the model."""
+    vector breaks any constraint of the model."""
     if instance.activities:
         return None
     values = [0.0] * len(built.lp.lb)
