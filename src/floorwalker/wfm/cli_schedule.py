@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from floorwalker.wfm.scheduling.rules import Instance
     from floorwalker.wfm.scheduling.solve import SolveResult
 
-app = typer.Typer(help="Weekly schedules: generate and check against the work rules.", no_args_is_help=True)
+app = typer.Typer(help="Weekly schedules that keep every work rule.", no_args_is_help=True)
 
 
 def _clock(minute: int) -> str:
@@ -90,8 +90,7 @@ def solve_command(
     ),
     as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
 ) -> None:
-    """Generate a schedule for an instance file: every hard rule holds; prints objective,
-    bound and gap, coverage and the schedule."""
+    """Schedule the week of an instance file (every hard rule holds): objective, bound, gap, shifts."""
     from floorwalker.wfm.scheduling.check import check_schedule
     from floorwalker.wfm.scheduling.instance import load_instance
     from floorwalker.wfm.scheduling.solve import solve
