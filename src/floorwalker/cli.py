@@ -17,6 +17,7 @@ from floorwalker.quality.cli import app as qa_app
 from floorwalker.reports.cli import report as report_command
 from floorwalker.sim.cli import simulate as simulate_command
 from floorwalker.wfm.cli_forecast import app as forecast_app
+from floorwalker.wfm.cli_schedule import app as schedule_app
 from floorwalker.wfm.cli_staffing import app as staffing_app
 
 app = typer.Typer(
@@ -33,6 +34,7 @@ app.add_typer(forecast_app, name="forecast")
 app.add_typer(qa_app, name="qa")
 app.add_typer(staffing_app, name="staffing")
 app.command("report")(report_command)
+app.add_typer(schedule_app, name="schedule")
 
 
 @app.command()

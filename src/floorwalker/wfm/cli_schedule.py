@@ -1,0 +1,115 @@
+"""`floorwalker schedule …`: weekly schedule generation.
+
+`schedule solve` reads an instance file (docs/scheduling.md gives the format) and prints
+the schedule with the summary keys of the `schedule generate` contract (issue 6).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import typer
+
+from floorwalker.cli_support import fail, friendly_errors, print_json
+from floorwalker.errors import InvalidInput
+
+if TYPE_CHECKING:
+    from floorwalker.wfm.scheduling.rules import Instance
+    from floorwalker.wfm.scheduling.solve import SolveResult
+
+app = typer.Typer(help="Weekly schedules that keep every work rule.", no_args_is_help=True)
+
+
+def _clock(minute: int) -> str:
+    day, m = divmod(minute, 1440)
+    return f"{('Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat', 'Sun')[day % 7]} {m // 60:02d}:{m % 60:02d}"
+
+
+def summary(instance: Instance, result: SolveResult, violations: int) -> dict[str, Any]:
+    """The contract keys plus the schedule (shifts with activities, coverage per interval)."""
+    g = instance.interval
+    return {
+        "agents": len({s.agent for s in result.shifts}),
+        "shifts": len(result.shifts),
+        "under_coverage_agent_hours": round(result.under_agent_hours, 2),
+        "over_coverage_agent_hours": round(result.over_agent_hours, 2),
+        "objective": round(result.objective, 4),
+        "bound": round(result.bound, 4),
+        "gap": round(result.gap, 4),
+        "rule_violations": violations,
+        "projected_service_level": None
+        if result.projected_service_level is None
+        else round(result.projected_service_level, 4),
+        "schedule": {
+            "status": result.status,
+            "seconds": round(result.seconds, 2),
+            "shifts": [
+                {
+                    "agent": s.agent,
+                    "template": s.template,
+                    "day": s.day,
+                    "start_minute": s.start,
+                    "end_minute": s.end,
+                    "start": _clock(s.start),
+                    "end": _clock(s.end),
+                    "activities": [
+                        {
+                            "activity": a.kind,
+                            "name": a.name,
+                            "start_minute": a.start,
+                            "end_minute": a.end,
+                            "paid": a.paid,
+                        }
+                        for a in s.activities
+                    ],
+                }
+                for s in result.shifts
+            ],
+            "intervals": [
+                {
+                    "interval": t,
+                    "start_minute": t * g,
+                    "required": instance.requirement[t],
+                    "scheduled": result.coverage[t],
+                    "service_level": None if sl is None else round(sl, 4),
+                }
+                for t, sl in enumerate(result.service_level)
+            ],
+        },
+    }
+
+
+@app.command("solve")
+@friendly_errors
+def solve_command(
+    instance_file: Path = typer.Option(..., "--instance", help="Instance JSON file (docs/scheduling.md)."),
+    time_limit_s: float = typer.Option(60.0, "--time-limit-s", min=1.0, help="Solver time limit, seconds."),
+    seed: int | None = typer.Option(
+        None, "--seed", help="Random seed: a repeatable search (same file and seed, same schedule)."
+    ),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Schedule the week of an instance file (every hard rule holds): objective, bound, gap, shifts."""
+    from floorwalker.wfm.scheduling.check import check_schedule
+    from floorwalker.wfm.scheduling.instance import load_instance
+    from floorwalker.wfm.scheduling.solve import solve
+
+    try:
+        instance = load_instance(instance_file)
+    except InvalidInput as exc:
+        fail(exc.message, 2)
+        return
+    result = solve(instance, time_limit=time_limit_s, seed=seed)
+    out = summary(instance, result, len(check_schedule(instance, result.shifts)))
+    if as_json:
+        print_json(out)
+        return
+    sl = out["projected_service_level"]
+    typer.echo(
+        f"{out['shifts']} shifts for {out['agents']} agents ({result.status}); "
+        f"under-coverage {out['under_coverage_agent_hours']} agent-h, "
+        f"over-coverage {out['over_coverage_agent_hours']} agent-h; objective {out['objective']} "
+        f"(bound {out['bound']}, gap {out['gap']:.1%}); rule violations {out['rule_violations']}"
+        + ("" if sl is None else f"; projected service level {sl:.1%}")
+    )
