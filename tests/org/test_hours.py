@@ -41,3 +41,12 @@ def test_midnight_close_is_allowed() -> None:
 def test_bad_hours_say_what_is_wrong(text: str, message: str) -> None:
     with pytest.raises(hours.BusinessHoursError, match=message):
         hours.parse(text)
+
+
+def test_is_open_at_a_minute_of_a_weekday() -> None:
+    week = hours.parse("mon-fri 08:00-12:00,13:00-20:00; sat 09:00-24:00")
+    assert hours.is_open(week, 0, 8 * 60)  # Monday 08:00 opens
+    assert not hours.is_open(week, 0, 12 * 60 + 30)  # the lunch closure
+    assert not hours.is_open(week, 0, 20 * 60)  # 20:00 is closing time
+    assert hours.is_open(week, 5, 23 * 60 + 59)  # Saturday until midnight
+    assert not hours.is_open(week, 6, 10 * 60)  # closed on Sundays

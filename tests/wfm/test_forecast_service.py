@@ -20,7 +20,7 @@ def _load(stores, utc: datetime, offset_s: int, specs: list[dict]) -> None:
 
 
 def test_history_has_every_interval_of_each_local_day_including_a_dst_day(stores, db) -> None:
-    site = f.site(db, code="LON")
+    site = f.site(db, code="LON", business_hours="mon-sun 00:00-24:00")
     f.queue(db, site.id, code="sales")
     # 29 March 2026: London springs forward at 01:00 UTC, a 23-hour day (46 half-hours).
     _load(
@@ -41,6 +41,22 @@ def test_history_has_every_interval_of_each_local_day_including_a_dst_day(stores
         )
 
 
+def test_outside_business_hours_only_intervals_with_contacts_count(stores, db) -> None:
+    site = f.site(db, code="LON")  # mon-fri 08:00-20:00
+    f.queue(db, site.id, code="sales")
+    _load(stores, datetime(2026, 3, 29, 8, 10), 3600, [{"outcome": "answered", "wait_s": 5, "talk_s": 100}])
+    _load(stores, datetime(2026, 3, 30, 0, 40), 3600, [{"outcome": "abandoned", "wait_s": 30}])
+    with stores.warehouse.connect() as conn:
+        points = service.warehouse_history(
+            db, conn, SYSTEM, queue="sales", interval_min=30, start=date(2026, 3, 29), end=date(2026, 3, 30)
+        )
+    sunday = [p for p in points if p[0].date() == date(2026, 3, 29)]
+    assert [(p[0].strftime("%H:%M"), p[1]) for p in sunday] == [("09:00", 1.0)]  # closed on Sundays
+    monday = [p for p in points if p[0].date() == date(2026, 3, 30)]
+    assert len(monday) == 1 + 24  # the night-time abandon, then 08:00–20:00
+    assert monday[0][0].strftime("%H:%M") == "01:30" and monday[1][0].strftime("%H:%M") == "08:00"
+
+
 def test_forecast_cli_reads_the_queue_from_the_warehouse(stores, db, monkeypatch) -> None:
     s = stores.settings
     monkeypatch.setenv("FLOORWALKER_DATA", str(s.data))
@@ -49,7 +65,7 @@ def test_forecast_cli_reads_the_queue_from_the_warehouse(stores, db, monkeypatch
     if s.database_url:
         monkeypatch.setenv("DATABASE_URL", s.database_url)
         monkeypatch.setenv("WAREHOUSE_URL", s.warehouse_url)
-    site = f.site(db, code="LON", time_zone="UTC")
+    site = f.site(db, code="LON", time_zone="UTC", business_hours="mon-sun 08:00-18:00")
     f.queue(db, site.id, code="sales")
     first = date(2026, 9, 1)
     for day in range(42):  # six weeks: 3 contacts at 09:00 and 1 at 10:00 every day

@@ -91,6 +91,12 @@ def format_hours(hours: BusinessHours) -> str:
     return "; ".join(clauses) if clauses else "closed"
 
 
+def is_open(hours: BusinessHours, weekday: int, minute: int) -> bool:
+    """True when ``minute`` (0–1439, local wall clock) of ``weekday`` (0 = Monday) falls in
+    an open period."""
+    return any(_minutes(start) <= minute < _minutes(end) for start, end in hours.get(DAYS[weekday], []))
+
+
 def weekly_open_hours(hours: BusinessHours) -> float:
     """Open hours per week (for capacity planning and display)."""
     return sum(_minutes(e) - _minutes(s) for day in DAYS for s, e in hours.get(day, [])) / 60.0
