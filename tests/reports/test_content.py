@@ -142,3 +142,15 @@ def test_targets_file() -> None:
         with pytest.raises(TargetsFileError) as err:
             targets_from_toml(bad, "t.toml")
         assert str(err.value).startswith(message)
+
+
+def test_the_headline_asa_leaves_email_out() -> None:
+    from floorwalker.reports.kpis import real_time_asa
+
+    rows = [
+        {"channel": "voice", "asa_s": 10.0, "answered": 30},
+        {"channel": "chat", "asa_s": 40.0, "answered": 10},
+        {"channel": "email", "asa_s": 7200.0, "answered": 50},
+    ]
+    assert real_time_asa(rows) == pytest.approx((10 * 30 + 40 * 10) / 40)
+    assert real_time_asa([{"channel": "email", "asa_s": 7200.0, "answered": 5}]) is None

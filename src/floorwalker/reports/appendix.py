@@ -124,7 +124,12 @@ def _definitions(total: Mapping[str, Any] | None, s: ReportSettings) -> list[Def
             "Σ numerator / Σ denominator of each queue's own formula (table below)",
             "Each contact is judged by its own queue's T and S (symbols below).",
         ),
-        Definition("Average speed of answer (ASA)", "Σ wait of answered contacts / A", "seconds"),
+        Definition(
+            "Average speed of answer (ASA)",
+            "Σ wait of answered contacts / A",
+            "seconds; the headline figure counts voice, chat and messaging only (an email's wait is "
+            "hours and would swamp them); each queue's own ASA is in the queue table",
+        ),
         Definition("Abandon rate", "(Ab − Ab_S) / (O − Ab_S)", "short abandons are left out of both sides"),
         Definition(
             "Average handle time (AHT)",

@@ -23,7 +23,7 @@ from floorwalker.metrics import trends
 from floorwalker.metrics.targets import Target
 from floorwalker.reports import wording
 from floorwalker.reports.appendix import Appendix, ReportSettings, build_appendix
-from floorwalker.reports.kpis import HEADLINE, Row, num
+from floorwalker.reports.kpis import HEADLINE, HEADLINE_LABELS, Row, num
 from floorwalker.reports.movers import DEFAULT_MIN_CONTACTS, Mover, movers
 from floorwalker.reports.wording import Unit
 
@@ -181,7 +181,7 @@ def _kpis(
         out.append(
             Kpi(
                 spec.key,
-                spec.label,
+                HEADLINE_LABELS.get(spec.key, spec.label),
                 spec.unit,
                 value,
                 target,

@@ -20,7 +20,7 @@ from floorwalker.metrics import service as metrics_service
 from floorwalker.metrics.service import CubeRequest
 from floorwalker.metrics.targets import Target
 from floorwalker.org.models import Employee, Queue, Site, Team
-from floorwalker.reports import charts, content
+from floorwalker.reports import charts, content, kpis
 from floorwalker.reports.appendix import QueueInfo, ReportSettings
 
 FORMATS = ("pdf", "xlsx", "html")
@@ -65,10 +65,13 @@ def _period_rows(
         )
 
     total = cube(agent_time=True, customer=True)
+    total_row = dict(total[0]) if total else None
+    if total_row is not None:
+        total_row["asa_s"] = kpis.real_time_asa(cube(by=("channel",)))
     return content.PeriodRows(
         start=start,
         end=end,
-        total=total[0] if total else None,
+        total=total_row,
         days=cube(by=("day",)) if with_days else (),
         queues=cube(by=("queue",)),
         teams=cube(by=("team",), agent_time=True),
