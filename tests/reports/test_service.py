@@ -43,7 +43,7 @@ def test_headline_numbers_and_sentences(stores, db) -> None:
     assert r.summary[2] == (
         "Abandon rate was 9.5% against a target of 5% (red), down 7.1 points on September 2026."
     )
-    assert "Average speed of answer (voice and chat) was 0:11" in r.summary[3]
+    assert "ASA (voice and chat) was 0:11" in r.summary[3]
     assert r.summary[4] == "Average handle time was 3:25, down 1:35 on September 2026."
     assert "1 of 2 queues met their service-level target; below it: Sales 72.7% (amber)." in r.summary
     assert any(

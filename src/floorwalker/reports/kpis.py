@@ -43,7 +43,7 @@ SPECS = {s.key: s for s in HEADLINE}
 #: email's "speed of answer" is hours and would swamp a center-wide mean).
 REAL_TIME_CHANNELS = ("voice", "chat", "messaging")
 #: Labels of headline KPIs that differ from the KPI's own name.
-HEADLINE_LABELS = {"asa_s": "Average speed of answer (voice and chat)"}
+HEADLINE_LABELS = {"asa_s": "ASA (voice and chat)"}
 
 
 def real_time_asa(channel_rows: list[Mapping[str, Any]]) -> float | None:
