@@ -104,7 +104,7 @@ def contact_rows(
     utc_offset_s: int = 0,
 ) -> pa.Table:
     """Warehouse contact rows: each spec gives outcome, wait_s and optionally talk_s, hold_s,
-    wrapup_s, agent, channel, customer_key, disposition, previous_contact_id, offset_s
+    wrapup_s, agent, channel, customer_key, disposition, previous_contact_id, transcript, offset_s
     (seconds after ``arrived_at``)."""
     rows = []
     for spec in specs:
@@ -136,6 +136,7 @@ def contact_rows(
                 "disposition": spec.get("disposition"),
                 "ring_attempts": None,
                 "previous_contact_id": spec.get("previous_contact_id"),
+                "transcript": spec.get("transcript"),
             }
         )
     return pa.Table.from_pylist(
@@ -164,6 +165,7 @@ def contact_rows(
                 ("disposition", pa.string()),
                 ("ring_attempts", pa.int32()),
                 ("previous_contact_id", pa.int64()),
+                ("transcript", pa.string()),
             ]
         ),
     )

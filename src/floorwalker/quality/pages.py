@@ -19,7 +19,7 @@ from starlette.datastructures import FormData
 from floorwalker.auth.permissions import Actor
 from floorwalker.errors import DomainError, InvalidInput, PermissionDenied
 from floorwalker.org.models import Employee
-from floorwalker.quality import sampling_service, schemas, service
+from floorwalker.quality import autocheck, sampling_service, schemas, service
 from floorwalker.quality.models import Evaluation, ScorecardVersion
 from floorwalker.quality.sampling import SamplingPlan
 from floorwalker.quality.scorecard import Scorecard
@@ -203,15 +203,20 @@ def sample_contacts(
     week: str | None = None,
     per_agent: int = 2,
     strategy: str = "targeted",
+    version_id: int | None = None,
 ) -> Response:
-    """Contacts to evaluate under a sampling plan (N per agent per week)."""
+    """Contacts to evaluate under a sampling plan (N per agent per week); with a scorecard
+    version, its transcript rules flag contacts too."""
     service.require_qa(actor, "sample contacts")
     picked = None
     errors: list[str] = []
     if week:
         try:
             plan = SamplingPlan(per_agent=per_agent, strategy=strategy)
-            picked = sampling_service.sample_contacts(db, warehouse, actor, plan, date.fromisoformat(week))
+            card = service.definition_of(service.get_version(db, actor, version_id)) if version_id else None
+            picked = sampling_service.sample_contacts(
+                db, warehouse, actor, plan, date.fromisoformat(week), scorecard=card
+            )
         except ValueError as exc:
             errors.append(str(exc))
         except InvalidInput as exc:
@@ -223,7 +228,12 @@ def sample_contacts(
             "picked": picked,
             "errors": errors,
             "scorecards": service.list_scorecards(db, actor),
-            "form": {"week": week or "", "per_agent": per_agent, "strategy": strategy},
+            "form": {
+                "week": week or "",
+                "per_agent": per_agent,
+                "strategy": strategy,
+                "version_id": version_id,
+            },
         },
         status_code=422 if errors else 200,
     )
@@ -266,13 +276,18 @@ def _evaluate_page(
     status_code: int = 200,
 ) -> Response:
     agent = db.scalar(select(Employee).where(Employee.agent_code == contact["agent"]))
+    card = service.definition_of(version)
+    transcript = contact.get("transcript")
     return render(
         request,
         "quality/evaluate.html",
         {
             "contact": contact,
             "version": version,
-            "card": service.definition_of(version),
+            "card": card,
+            # Suggestions only: the evaluator reads them and answers; nothing is pre-filled.
+            "suggestions": autocheck.suggestions(card, transcript),
+            "sentiment": autocheck.sentiment(transcript),
             "agent": agent,
             "values": values or {},
             "errors": errors or [],

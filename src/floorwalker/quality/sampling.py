@@ -15,7 +15,10 @@ definitions of spec/kpis.md:
   Later legs of the same call (their ``previous_contact_id`` is this contact) are not
   further contacts;
 * ``complaint``: the contact's disposition names a complaint (case-insensitive match
-  of any of the plan's complaint dispositions).
+  of any of the plan's complaint dispositions);
+* ``negative_sentiment`` and ``transcript_rule_failed``: the automatic transcript checks
+  (quality.autocheck) found negative sentiment, or a scorecard rule suggested "no"
+  (the service computes them as ``Candidate.transcript_flags``).
 
 Weeks start on Monday of the site's local calendar. Random choices come from a seeded
 generator keyed by plan seed, agent and week, so the same plan and data give the same
@@ -31,7 +34,15 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
-FLAGS = ("long_handle", "low_csat", "transfer", "repeat", "complaint")
+FLAGS = (
+    "long_handle",
+    "low_csat",
+    "transfer",
+    "repeat",
+    "complaint",
+    "negative_sentiment",
+    "transcript_rule_failed",
+)
 STRATEGIES = ("random", "targeted")
 
 
@@ -53,6 +64,8 @@ class Candidate:
     #: Worst survey answer to this contact, and its scale; None when no response.
     survey_score: float | None = None
     survey_scale_max: float | None = None
+    #: Flags of quality.autocheck.flags on the contact's transcript (empty without one).
+    transcript_flags: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -158,9 +171,13 @@ def flag_contacts(
                     and c.arrived_at < o.arrived_at <= c.arrived_at + timedelta(seconds=plan.repeat_window_s)
                     for o in by_customer.get(c.customer_key, ())
                 )
-            else:
+            elif flag == "complaint":
                 disposition = (c.disposition or "").lower()
                 hit = any(word in disposition for word in complaint_words)
+            elif flag == "negative_sentiment":
+                hit = "negative_sentiment" in c.transcript_flags
+            else:
+                hit = "rule_failed" in c.transcript_flags
             if hit:
                 found.append(flag)
         flags[c.contact_id] = tuple(found)

@@ -13,8 +13,10 @@ from sqlalchemy.orm import Session
 from floorwalker.auth.permissions import Actor
 from floorwalker.contacts.models import contacts, survey_responses
 from floorwalker.errors import InvalidInput
+from floorwalker.quality import autocheck
 from floorwalker.quality.models import Evaluation
 from floorwalker.quality.sampling import Candidate, LaterContact, Sampled, SamplingPlan, sample, week_of
+from floorwalker.quality.scorecard import Scorecard as ScorecardDefinition
 from floorwalker.quality.service import require_qa
 
 
@@ -25,10 +27,12 @@ def sample_contacts(
     plan: SamplingPlan,
     first_week: date,
     weeks: int = 1,
+    scorecard: ScorecardDefinition | None = None,
 ) -> list[Sampled]:
     """Contacts to evaluate under ``plan`` for the local weeks from ``first_week`` (a
     Monday). Contacts already evaluated are never picked again and count towards their
-    agent's N for that week."""
+    agent's N for that week. With ``scorecard``, its transcript rules feed the
+    ``transcript_rule_failed`` flag (sentiment needs no scorecard)."""
     require_qa(actor, "sample contacts")
     if first_week.weekday() != 0:
         raise InvalidInput(f"week: {first_week.isoformat()} is not a Monday", field="week")
@@ -66,6 +70,7 @@ def sample_contacts(
             contacts.c.previous_contact_id,
             worst_survey.c.score,
             worst_survey.c.scale_max,
+            contacts.c.transcript,
         )
         .select_from(contacts.outerjoin(worst_survey, worst_survey.c.contact_id == contacts.c.contact_id))
         .where(
@@ -89,6 +94,7 @@ def sample_contacts(
             previous_contact_id=r.previous_contact_id,
             survey_score=None if r.score is None else float(r.score),
             survey_scale_max=None if r.scale_max is None else float(r.scale_max),
+            transcript_flags=_transcript_flags(r.transcript, scorecard, plan),
         )
         for r in rows
     ]
@@ -120,3 +126,13 @@ def sample_contacts(
         (c.agent, week_of(c.arrived_local)) for c in candidates if c.contact_id in evaluated
     )
     return sample(candidates, plan, later=later, exclude=evaluated, already=already)
+
+
+def _transcript_flags(
+    transcript: str | None, scorecard: ScorecardDefinition | None, plan: SamplingPlan
+) -> frozenset[str]:
+    if not transcript or plan.strategy != "targeted":
+        return frozenset()
+    if not {"negative_sentiment", "transcript_rule_failed"} & set(plan.flags):
+        return frozenset()
+    return autocheck.flags(scorecard, transcript)

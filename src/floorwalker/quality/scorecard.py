@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 import tomllib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -41,6 +42,17 @@ class ScorecardError(InvalidInput):
 
     def __init__(self, field: str, message: str) -> None:
         super().__init__(f"{field}: {message}" if field else message, field=field or None)
+
+
+@dataclass(frozen=True)
+class AutoCheck:
+    """A rule that reads a contact's transcript and *suggests* an answer to a yes_no
+    criterion (quality.autocheck): yes when any ``present`` pattern is found and no
+    ``absent`` pattern is; no otherwise. Patterns are regular expressions (Python
+    syntax), matched case-insensitively; a plain phrase is a valid pattern."""
+
+    present: tuple[str, ...] = ()
+    absent: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -67,6 +79,8 @@ class Criterion:
     critical_scope: str = "evaluation"
     #: None: the scorecard's ``require_comment_on_fail`` decides.
     comment_required_on_fail: bool | None = None
+    #: Transcript rule that suggests an answer (yes_no criteria only).
+    auto_check: AutoCheck | None = None
 
     @property
     def scoring(self) -> bool:
@@ -211,6 +225,8 @@ def scorecard_to_dict(card: Scorecard) -> dict[str, Any]:
             out["critical_scope"] = c.critical_scope
         if c.comment_required_on_fail is not None:
             out["comment_required_on_fail"] = c.comment_required_on_fail
+        if c.auto_check is not None:
+            out["auto_check"] = {"present": list(c.auto_check.present), "absent": list(c.auto_check.absent)}
         return out
 
     return {
@@ -276,6 +292,7 @@ def _criterion(data: Any, path: str) -> Criterion:
             "critical",
             "critical_scope",
             "comment_required_on_fail",
+            "auto_check",
         },
     )
     cid = _ident(data, path)
@@ -318,6 +335,9 @@ def _criterion(data: Any, path: str) -> Criterion:
         if ctype == "points" and pass_min is not None and not 0 < pass_min <= points:
             raise ScorecardError(f"{path}.pass_min", f"{pass_min:g} is not above 0 and at most points")
     assert ctype is not None
+    auto_check = _auto_check(data.get("auto_check"), f"{path}.auto_check") if "auto_check" in data else None
+    if auto_check is not None and ctype != "yes_no":
+        raise ScorecardError(f"{path}.auto_check", "only yes_no criteria take a transcript rule")
     return Criterion(
         id=cid,
         type=ctype,
@@ -330,7 +350,28 @@ def _criterion(data: Any, path: str) -> Criterion:
         critical=critical,
         critical_scope=scope,
         comment_required_on_fail=comment_rule,
+        auto_check=auto_check,
     )
+
+
+def _auto_check(data: Any, path: str) -> AutoCheck:
+    if not isinstance(data, Mapping):
+        raise ScorecardError(path, 'an object such as {"present": ["thank you for calling"]}')
+    _known(data, path, {"present", "absent"})
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in ("present", "absent"):
+        raw = data.get(key, [])
+        if not isinstance(raw, list) or not all(isinstance(p, str) and p.strip() for p in raw):
+            raise ScorecardError(f"{path}.{key}", "a list of phrases or regular expressions")
+        for i, pattern in enumerate(raw):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ScorecardError(f"{path}.{key}[{i}]", f"not a regular expression ({exc})") from None
+        lists[key] = tuple(raw)
+    if not lists["present"] and not lists["absent"]:
+        raise ScorecardError(path, "give at least one present or absent pattern")
+    return AutoCheck(present=lists["present"], absent=lists["absent"])
 
 
 def _grades(raw: Any) -> tuple[GradeBand, ...]:

@@ -150,6 +150,7 @@ def find_contacts(
         contacts.c.outcome,
         contacts.c.talk_s,
         contacts.c.site,
+        contacts.c.transcript,
     ).where(contacts.c.agent.is_not(None))
     if contact_id is not None:
         stmt = stmt.where(contacts.c.contact_id == contact_id)
