@@ -1,0 +1,118 @@
+"""Tables of the metrics pages and their CSV / XLSX export. Pure: rows in, bytes out.
+
+Exports carry the raw values in the metrics' own units (fractions 0–1, seconds), never the
+on-screen formatting, so that a spreadsheet can compute with them: in XLSX, fractions get
+the number format ``0.0%`` (the cell still holds 0.853) and seconds stay seconds (the
+header says so). Undefined values (None) are empty cells.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import csv
+import io
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+Kind = Literal["text", "count", "fraction", "seconds", "number", "date"]
+
+#: The unit a column's header gets in exports.
+_UNIT = {"fraction": " (fraction)", "seconds": " (s)"}
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column: ``key`` in the rows, on-screen ``label``, ``kind`` for formatting."""
+
+    key: str
+    label: str
+    kind: Kind = "text"
+
+
+@dataclass
+class Table:
+    """A table of a page: ``id`` names it in export links (``?export=csv&table=<id>``).
+    ``links`` and ``status`` are optional per row: {key: href} and {key: green/amber/red}."""
+
+    id: str
+    title: str
+    columns: Sequence[Column]
+    rows: Sequence[Mapping[str, Any]]
+    links: list[dict[str, str]] = field(default_factory=list)
+    status: Sequence[Mapping[str, str | None]] = field(default_factory=list)
+    flags: Sequence[Mapping[str, str | None]] = field(default_factory=list)
+
+    def link(self, i: int, key: str) -> str | None:
+        return self.links[i].get(key) if i < len(self.links) else None
+
+    def status_of(self, i: int, key: str) -> str | None:
+        return self.status[i].get(key) if i < len(self.status) else None
+
+    def flag_of(self, i: int, key: str) -> str | None:
+        return self.flags[i].get(key) if i < len(self.flags) else None
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, dict | list):
+        return str(value)
+    return value
+
+
+def header(column: Column) -> str:
+    return column.label + _UNIT.get(column.kind, "")
+
+
+def to_csv(table: Table) -> str:
+    """RFC 4180 CSV (comma, CRLF line ends), a header line then one line per row."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([header(c) for c in table.columns])
+    for row in table.rows:
+        writer.writerow(["" if row.get(c.key) is None else _plain(row.get(c.key)) for c in table.columns])
+    return out.getvalue()
+
+
+_XLSX_FORMAT = {
+    "fraction": "0.0%",
+    "seconds": "0.0",
+    "number": "0.00",
+    "count": "#,##0",
+    "date": "yyyy-mm-dd",
+}
+
+
+def to_xlsx(table: Table) -> bytes:
+    """An XLSX workbook with one sheet (the table's title, cut to Excel's 31 characters)."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = "".join(ch for ch in table.title if ch not in "[]:*?/\\")[:31] or "table"
+    sheet.append([header(c) for c in table.columns])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+    for row in table.rows:
+        values = []
+        for c in table.columns:
+            value = _plain(row.get(c.key))
+            if c.kind == "date" and isinstance(value, str):
+                with contextlib.suppress(ValueError):
+                    value = date.fromisoformat(value)
+            if isinstance(value, datetime) and value.tzinfo is not None:
+                value = value.replace(tzinfo=None)
+            values.append(value)
+        sheet.append(values)
+    for index, c in enumerate(table.columns, start=1):
+        fmt = _XLSX_FORMAT.get(c.kind)
+        if fmt:
+            for (cell,) in sheet.iter_rows(min_row=2, min_col=index, max_col=index):
+                cell.number_format = fmt
+        sheet.column_dimensions[sheet.cell(1, index).column_letter].width = max(10, len(header(c)) + 2)
+    sheet.freeze_panes = "A2"
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
