@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from floorwalker.auth.permissions import Actor, can_read_center_metrics
 from floorwalker.errors import PermissionDenied
-from floorwalker.metrics import service, target_service, targets, trends
+from floorwalker.metrics import cache, service, target_service, targets, trends
 from floorwalker.org.models import Queue, Site
 from floorwalker.timeutil import local_today
 
@@ -198,6 +198,28 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
                 )
             result[site.code] = view
     return [result[s.code] for s in sites]
+
+
+def cache_key(session: Session, warehouse: Connection, actor: Actor, now: datetime) -> tuple[Any, ...]:
+    """The ``metrics.cache`` key of the center-wide overview at ``now`` (center readers only:
+    they all see the same overview, so they share the entry)."""
+    if not can_read_center_metrics(actor):
+        raise PermissionDenied("agents see their own numbers only")
+    return (
+        str(session.get_bind().url),
+        str(warehouse.engine.url),
+        cache.minute(now),
+        "center",
+        cache.data_version(session, warehouse),
+    )
+
+
+def overview_cached(
+    session: Session, warehouse: Connection, actor: Actor, now: datetime
+) -> list[SiteOverview]:
+    """``overview``, computed at most once per minute and data version (``metrics.cache``)."""
+    key = cache_key(session, warehouse, actor, now)
+    return cache.overview_cache.get(key, lambda: overview(session, warehouse, actor, now))
 
 
 def _queue_rows(

@@ -14,12 +14,14 @@ from urllib.parse import urlencode
 
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import RedirectResponse, Response
+from markupsafe import Markup
 from sqlalchemy import select
 
 from floorwalker import clock
 from floorwalker.auth.permissions import can_read_center_metrics
 from floorwalker.errors import InvalidInput, NotFound
 from floorwalker.metrics import (
+    cache,
     charts,
     dashboard,
     export,
@@ -34,7 +36,7 @@ from floorwalker.org import service as org_service
 from floorwalker.org.models import Employee, Queue, Site, Team
 from floorwalker.timeutil import local_today
 from floorwalker.web.deps import Db, PageActor, Warehouse
-from floorwalker.web.templating import render, templates
+from floorwalker.web.templating import number, percent, render, seconds, templates
 
 router = APIRouter(include_in_schema=False)
 router.include_router(target_pages.router)
@@ -130,7 +132,19 @@ def change_text(value: Any, kind: str) -> str:
     return f"{value.relative * 100:+.1f}%"
 
 
+def fmt(value: Any, kind: str) -> str:
+    """A value as the pages show it, by column kind (see ``export.Column``)."""
+    if kind in ("count", "number"):
+        return number(value)
+    if kind == "fraction":
+        return percent(value)
+    if kind == "seconds":
+        return seconds(value)
+    return "—" if value is None else str(value)
+
+
 templates.env.filters["change"] = change_text
+templates.env.filters["fmt"] = fmt
 PREVIOUS_LABEL = {
     "today": "vs yesterday",
     "yesterday": "vs the day before",
@@ -191,7 +205,18 @@ def overview(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) -
                 request, "error.html", {"status": 403, "message": "Your user has no employee record."}, 403
             )
         return RedirectResponse(f"/agents/{actor.employee_id}", status_code=303)
-    sites = dashboard.overview(db, warehouse, actor, clock.now_aware())
+    now = clock.now_aware()
+    key = dashboard.cache_key(db, warehouse, actor, now)
+    # The page's tables and links are built once per cache entry, like the numbers themselves.
+    # The overview takes no query parameters, so its content (export links included) is the
+    # same for every center reader: rendered once per cache entry.
+    body, tables = cache.overview_cache.get(
+        (*key, "page"), lambda: _overview_page(request, dashboard.overview_cached(db, warehouse, actor, now))
+    )
+    return respond(request, "metrics/overview.html", {"body": body}, tables)
+
+
+def _overview_page(request: Request, sites: list[dashboard.SiteOverview]) -> tuple[Markup, list[Table]]:
     tables = []
     for s in sites:
         for p in s.periods:
@@ -225,21 +250,19 @@ def overview(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) -
         for p in s.periods
         for tile in p.tiles
     }
-    return respond(
-        request,
-        "metrics/overview.html",
-        {
-            "sites": sites,
-            "tile_links": tile_links,
-            "previous_label": PREVIOUS_LABEL,
-            "formulas": formulas.SL_FORMULAS,
-            "warn_formulas": formulas.SL_FORMULAS_WITH_WARNING,
-            "sparkline": charts.sparkline_points,
-            "contacts_href": contacts_href,
-            "drill": DRILL_OUTCOME,
-        },
-        tables,
-    )
+    context = {
+        "sites": sites,
+        "tile_links": tile_links,
+        "previous_label": PREVIOUS_LABEL,
+        "formulas": formulas.SL_FORMULAS,
+        "warn_formulas": formulas.SL_FORMULAS_WITH_WARNING,
+        "sparkline": charts.sparkline_points,
+        "contacts_href": contacts_href,
+        "drill": DRILL_OUTCOME,
+    }
+    template = templates.get_template("metrics/_overview_body.html")
+    body = Markup(template.render({**context, "request": request, "tables": {t.id: t for t in tables}}))  # noqa: S704 - our own template's output
+    return body, tables
 
 
 # --- queue ---------------------------------------------------------------------------------

@@ -60,6 +60,11 @@ def get_target(session: Session, actor: Actor, target_id: int) -> KpiTarget:
 
 
 def _check(session: Session, row: KpiTarget) -> None:
+    with session.no_autoflush:  # the row may be changed in memory: check before the database does
+        _check_row(session, row)
+
+
+def _check_row(session: Session, row: KpiTarget) -> None:
     """Validate with the pure rules, then the scope code against the organisation and
     uniqueness of (kpi, scope)."""
     if row.scope_kind == "all" and row.scope_code == "":
@@ -81,15 +86,14 @@ def _check(session: Session, row: KpiTarget) -> None:
     same_code = (
         KpiTarget.scope_code.is_(None) if row.scope_code is None else KpiTarget.scope_code == row.scope_code
     )
-    with session.no_autoflush:
-        clash = session.scalar(
-            select(KpiTarget.id).where(
-                KpiTarget.kpi == row.kpi,
-                KpiTarget.scope_kind == row.scope_kind,
-                same_code,
-                KpiTarget.id != (row.id or -1),
-            )
+    clash = session.scalar(
+        select(KpiTarget.id).where(
+            KpiTarget.kpi == row.kpi,
+            KpiTarget.scope_kind == row.scope_kind,
+            same_code,
+            KpiTarget.id != (row.id or -1),
         )
+    )
     if clash is not None:
         scope = "the whole center" if row.scope_kind == "all" else f"{row.scope_kind} {row.scope_code}"
         raise Conflict(f"kpi: {row.kpi} already has a target for {scope} (edit that one)", field="kpi")
