@@ -104,7 +104,7 @@ def test_overview_tiles_status_trends_and_anomaly(stores, db) -> None:
 
 
 def test_overview_is_for_center_readers(stores, db) -> None:
-    site, a, _ = _center(stores, db)
+    _, a, _ = _center(stores, db)
     agent = f.actor(db, f.user(db, "agent", employee_id=a.id))
     with stores.warehouse.connect() as wh, pytest.raises(PermissionDenied):
         dashboard.overview(db, wh, agent, NOW)

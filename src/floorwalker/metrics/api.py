@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Query, Response
@@ -73,3 +73,42 @@ def update_target(target_id: int, data: TargetUpdate, db: Db, actor: ApiActor) -
 def delete_target(target_id: int, db: Db, actor: ApiActor) -> Response:
     target_service.delete_target(db, actor, target_id)
     return Response(status_code=204)
+
+
+# --- the contacts behind a number ----------------------------------------------------------
+
+
+@router.get("/metrics/contacts")
+def contacts(
+    db: Db,
+    warehouse: Warehouse,
+    actor: ApiActor,
+    start: date = Query(alias="from", description="First site-local day, inclusive."),
+    end: date = Query(alias="to", description="Last site-local day, inclusive."),
+    site: str | None = None,
+    queue: str | None = None,
+    team: str | None = Query(None, description="Team name: contacts of its current members."),
+    agent: str | None = None,
+    interval: str | None = Query(None, description="An interval label, e.g. 2026-11-18T09:00:00+00:00."),
+    interval_s: int = Query(900, description="The interval's length: 900, 1800 or 3600 seconds."),
+    outcome: str | None = Query(
+        None, description="answered, abandoned, other_exits, transferred, incomplete."
+    ),
+    offset: int = Query(0, ge=0),
+    limit: int = Query(100, ge=1, le=1000),
+) -> dict[str, Any]:
+    """The contact legs behind a number, newest first, and how many match in all. An agent
+    gets own contacts only (asking for another agent's is refused)."""
+    chosen = service.ContactFilter(
+        start=start,
+        end=end,
+        sites=(site,) if site else (),
+        queues=(queue,) if queue else (),
+        agents=(agent,) if agent else (),
+        teams=(team,) if team else (),
+        interval=interval,
+        interval_s=interval_s,
+        outcome=outcome,
+    )
+    rows, total = service.contact_list(db, warehouse, actor, chosen, offset=offset, limit=limit)
+    return {"total": total, "offset": offset, "contacts": rows}
