@@ -141,3 +141,60 @@ def test_contact_list_filters_and_agent_scope(stores, db) -> None:
         assert total == 3 and {r["agent"] for r in own} == {"A1"}
         with pytest.raises(PermissionDenied):
             listed(agent, agents=("B1",))
+
+
+def test_the_overview_cache_sees_imports_and_target_changes(stores, db) -> None:
+    from floorwalker.contacts.models import imports
+    from floorwalker.metrics import cache
+
+    _center(stores, db)
+    cache.overview_cache.clear()
+
+    def offered_today():
+        with stores.warehouse.connect() as wh:
+            (view,) = dashboard.overview_cached(db, wh, SYSTEM, NOW)
+        return view.periods[0].tiles[0].value
+
+    assert offered_today() == 6
+    hits = cache.overview_cache.hits
+    assert (
+        offered_today() == 6 and cache.overview_cache.hits == hits + 1
+    )  # same minute: served from the cache
+    with stores.warehouse.begin() as conn:
+        f.load_contacts(
+            conn,
+            f.contact_rows(
+                "LON", "sales", datetime(2026, 11, 18, 11, 0), [{"outcome": "abandoned", "wait_s": 50}]
+            ),
+        )
+        conn.execute(
+            imports.insert().values(
+                import_id=1,
+                kind="contacts",
+                source="test",
+                files="x.csv",
+                username="t",
+                started_at=datetime(2026, 11, 18),
+                finished_at=datetime(2026, 11, 18, 14, 59),
+                status="loaded",
+                lines=1,
+                contacts=1,
+                agent_states=0,
+                surveys=0,
+                rejected=0,
+                duplicates=0,
+                incomplete=0,
+                unknown_events="{}",
+            )
+        )
+    assert offered_today() == 7  # an import invalidates at once
+    with stores.warehouse.connect() as wh:
+        (view,) = dashboard.overview_cached(db, wh, SYSTEM, NOW)
+    assert view.periods[0].tiles[1].status is None
+    target_service.create_target(db, SYSTEM, TargetCreate(kpi="service_level", goal=0.80))
+    with stores.warehouse.connect() as wh:
+        (view,) = dashboard.overview_cached(db, wh, SYSTEM, NOW)
+    assert view.periods[0].tiles[1].status == "red"  # a new target too (it is audited)
+    with stores.warehouse.connect() as wh:
+        (later,) = dashboard.overview_cached(db, wh, SYSTEM, NOW + timedelta(minutes=1))
+    assert later is not view  # a new minute, a new computation
