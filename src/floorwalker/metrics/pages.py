@@ -78,6 +78,8 @@ def _overview_page(request: Request, sites: list[dashboard.SiteOverview]) -> tup
                     Column("channel", "Channel"),
                     *CONTACT_COLUMNS,
                     Column("csat", "CSAT", "fraction"),
+                    Column("sl_formula", "SL formula"),
+                    Column("aht_basis", "AHT basis"),
                 ],
                 p.queues,
                 status=[r["status"] for r in p.queues],
