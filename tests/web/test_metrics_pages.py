@@ -86,8 +86,9 @@ def test_tables_export_to_csv_and_xlsx(stores, browser) -> None:
 
 def test_queue_team_and_agent_pages(stores, browser) -> None:
     with stores.session() as db:
-        _, a, _ = _center(stores, db)
+        site, a, _ = _center(stores, db)
         alpha_id = a.team_id
+        f.employee(db, site.id, alpha_id, role="supervisor", agent_code=None)  # a member with no agent code
     _sign_in(stores, browser, "manager")
     queue = browser.get("/metrics/queues/sales?day=2026-11-18&grain=interval15")
     assert queue.status_code == 200
@@ -204,3 +205,19 @@ def test_an_agent_sees_own_data_only_on_pages_and_api(stores, browser) -> None:
     assert api["total"] == 3 and {c["agent"] for c in api["contacts"]} == {"A1"}
     assert browser.get("/api/v1/metrics/contacts?from=2026-11-18&to=2026-11-18&agent=B1").status_code == 403
     assert browser.get(f"/api/v1/agents/{b.id}/days").status_code == 403
+
+
+def test_contact_exports_are_capped_with_a_clear_message(stores, browser, monkeypatch) -> None:
+    from floorwalker.metrics import people_pages
+
+    with stores.session() as db:
+        _center(stores, db)
+    _sign_in(stores, browser, "manager")
+    monkeypatch.setitem(people_pages.EXPORT_LIMIT, "xlsx", 5)
+    refused = browser.get("/metrics/contacts?from=2026-11-18&to=2026-11-18&export=xlsx&table=contacts")
+    assert refused.status_code == 400 and "6 contacts match" in refused.text and "export CSV" in refused.text
+    allowed = browser.get(
+        "/metrics/contacts?from=2026-11-18&to=2026-11-18&outcome=answered&export=xlsx&table=contacts"
+    )
+    assert allowed.status_code == 200
+    assert browser.get("/metrics/contacts?export=pdf&table=contacts").status_code == 400
