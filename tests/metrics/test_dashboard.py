@@ -143,11 +143,12 @@ def test_contact_list_filters_and_agent_scope(stores, db) -> None:
             listed(agent, agents=("B1",))
 
 
-def test_the_overview_cache_sees_imports_and_target_changes(stores, db) -> None:
+def test_the_overview_cache_sees_imports_and_target_changes(stores, db, monkeypatch) -> None:
     from floorwalker.contacts.models import imports
     from floorwalker.metrics import cache
 
     _center(stores, db)
+    monkeypatch.setattr(cache, "VERSION_TTL_S", 0.0)  # each request reads the data version
     cache.overview_cache.clear()
 
     def offered_today():
@@ -198,3 +199,24 @@ def test_the_overview_cache_sees_imports_and_target_changes(stores, db) -> None:
     with stores.warehouse.connect() as wh:
         (later,) = dashboard.overview_cached(db, wh, SYSTEM, NOW + timedelta(minutes=1))
     assert later is not view  # a new minute, a new computation
+
+
+def test_the_data_version_is_reread_after_its_second_or_a_bump(stores, db, monkeypatch) -> None:
+    from floorwalker.metrics import cache
+
+    _center(stores, db)
+    reads = []
+    real = cache.data_version
+    monkeypatch.setattr(cache, "data_version", lambda s, w: reads.append(1) or real(s, w))
+    clock_s = [1000.0]
+    monkeypatch.setattr(cache.time, "monotonic", lambda: clock_s[0])
+    cache.bump()
+    with stores.warehouse.connect() as wh:
+        first = cache.recent_data_version(db, wh)
+        clock_s[0] += 0.5
+        assert cache.recent_data_version(db, wh) == first and len(reads) == 1
+        target_service.create_target(db, SYSTEM, TargetCreate(kpi="csat", goal=0.85))  # bumps
+        assert cache.recent_data_version(db, wh) != first and len(reads) == 2
+        clock_s[0] += 1.0
+        cache.recent_data_version(db, wh)
+        assert len(reads) == 3

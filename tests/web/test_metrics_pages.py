@@ -11,7 +11,6 @@ import pytest
 from openpyxl import load_workbook
 
 from floorwalker import clock
-from floorwalker.metrics import cache
 from tests import factories as f
 from tests.metrics.test_dashboard import NOW, _center
 
@@ -19,7 +18,6 @@ from tests.metrics.test_dashboard import NOW, _center
 @pytest.fixture(autouse=True)
 def _now(monkeypatch) -> None:
     monkeypatch.setattr(clock, "now_aware", lambda: NOW)
-    cache.overview_cache.clear()
 
 
 def _sign_in(stores, browser, role, employee_id=None):

@@ -3,10 +3,12 @@ process.
 
 An entry is keyed by the stores, the minute (the clock's, truncated), what the caller may
 see and a **data version** read from the stores on every request: the imports (count, last
-id, last finish), the operational audit log's last id (every change of queues, sites,
+id, last finish; re-read at most once a second, see ``recent_data_version``), the
+operational audit log's last id (every change of queues, sites,
 teams or targets is audited) and, on DuckDB, the row counts of the contact and survey tables
 (free there: read from the table's metadata). An import, a new target or a queue setting
-change therefore shows at the next request; otherwise numbers are at most a minute old,
+change therefore shows within a second (a target changed in this process at once);
+otherwise numbers are at most a minute old,
 which is the overview's own resolution ("today so far"). On PostgreSQL, where counting rows
 is not free, contacts written without an import record (direct SQL) show at the next
 minute. Concurrent requests for a missing entry
@@ -16,6 +18,7 @@ wait for one computation instead of each running it.
 from __future__ import annotations
 
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from datetime import datetime
@@ -49,6 +52,37 @@ def data_version(session: Session, warehouse: Connection) -> tuple[Any, ...]:
     sql = _POSTGRES_SQL if warehouse.dialect.name == "postgresql" else _DUCKDB_SQL
     facts = tuple(warehouse.execute(sql).one())
     return (facts, session.execute(_AUDIT_SQL).scalar())
+
+
+#: Seconds a data version read is reused by later requests of the same process (under load,
+#: the version check would otherwise cost as much as the rest of a cached page).
+VERSION_TTL_S = 1.0
+_versions: dict[tuple[str, str], tuple[float, int, tuple[Any, ...]]] = {}
+_generation = [0]
+_version_lock = threading.Lock()
+
+
+def bump() -> None:
+    """Forget the data versions read so far: this process just changed what metrics read
+    (a target), so the next request must see it at once."""
+    with _version_lock:
+        _generation[0] += 1
+
+
+def recent_data_version(session: Session, warehouse: Connection) -> tuple[Any, ...]:
+    """``data_version``, read at most once per ``VERSION_TTL_S`` per pair of stores unless
+    ``bump`` was called: an import by another process shows within that second."""
+    key = (str(session.get_bind().url), str(warehouse.engine.url))
+    now = time.monotonic()
+    with _version_lock:
+        hit = _versions.get(key)
+        generation = _generation[0]
+    if hit is not None and now - hit[0] < VERSION_TTL_S and hit[1] == generation:
+        return hit[2]
+    version = data_version(session, warehouse)
+    with _version_lock:
+        _versions[key] = (now, generation, version)
+    return version
 
 
 class MinuteCache:

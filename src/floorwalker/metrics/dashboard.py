@@ -210,7 +210,7 @@ def cache_key(session: Session, warehouse: Connection, actor: Actor, now: dateti
         str(warehouse.engine.url),
         cache.minute(now),
         "center",
-        cache.data_version(session, warehouse),
+        cache.recent_data_version(session, warehouse),
     )
 
 

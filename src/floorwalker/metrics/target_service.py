@@ -14,7 +14,7 @@ from floorwalker import clock
 from floorwalker.auth import audit
 from floorwalker.auth.permissions import Actor, can_manage_org
 from floorwalker.errors import Conflict, InvalidInput, NotFound, PermissionDenied
-from floorwalker.metrics import targets
+from floorwalker.metrics import cache, targets
 from floorwalker.metrics.models import KpiTarget
 from floorwalker.metrics.schemas import TargetCreate, TargetUpdate
 from floorwalker.org.models import Queue, Site, Team
@@ -111,6 +111,7 @@ def create_target(session: Session, actor: Actor, data: TargetCreate) -> KpiTarg
     session.flush()
     audit.record(session, actor, "create", "kpi_target", row.id, _values(row))
     session.commit()
+    cache.bump()
     return row
 
 
@@ -131,6 +132,7 @@ def update_target(session: Session, actor: Actor, target_id: int, data: TargetUp
     row.updated_at = clock.utcnow()
     audit.record(session, actor, "update", "kpi_target", row.id, audit.diff(before, _values(row)))
     session.commit()
+    cache.bump()
     return row
 
 
@@ -140,3 +142,4 @@ def delete_target(session: Session, actor: Actor, target_id: int) -> None:
     audit.record(session, actor, "delete", "kpi_target", row.id, _values(row))
     session.delete(row)
     session.commit()
+    cache.bump()
