@@ -74,3 +74,34 @@ def test_previous_to_date() -> None:
         date(2025, 12, 1),
         date(2025, 12, 5),
     )
+
+
+def test_minute_cache_computes_once_and_serves_the_previous_minute_meanwhile() -> None:
+    import threading
+
+    from floorwalker.metrics.cache import MinuteCache
+
+    cache = MinuteCache(max_entries=2)
+    assert cache.get("m1", lambda: "one") == "one"
+    assert cache.get("m1", lambda: "other") == "one" and cache.hits == 1
+    started, release = threading.Event(), threading.Event()
+
+    def slow() -> str:
+        started.set()
+        release.wait(5)
+        return "two"
+
+    results: list[str] = []
+    worker = threading.Thread(target=lambda: results.append(cache.get("m2", slow, stale_key="m1")))
+    worker.start()
+    started.wait(5)
+    # While m2 is computed, others get m1 at once; with no stale value they wait for m2.
+    assert cache.get("m2", lambda: "never", stale_key="m1") == "one" and cache.stale == 1
+    waiter = threading.Thread(target=lambda: results.append(cache.get("m2", lambda: "never")))
+    waiter.start()
+    release.set()
+    worker.join(5)
+    waiter.join(5)
+    assert results == ["two", "two"] and cache.misses == 2
+    cache.get("m3", lambda: "three")
+    assert cache.get("m1", lambda: "again") == "again"  # only 2 entries are kept

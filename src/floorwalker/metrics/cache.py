@@ -95,15 +95,25 @@ class MinuteCache:
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
+        self.stale = 0
 
-    def get(self, key: Hashable, compute: Callable[[], T]) -> T:
+    def get(self, key: Hashable, compute: Callable[[], T], stale_key: Hashable | None = None) -> T:
+        """The value of ``key``, computed once. While another thread computes it, a value
+        under ``stale_key`` (e.g. the previous minute's, same data version) is returned
+        instead of waiting, so a new minute does not stall every client at once."""
         with self._lock:
             if key in self._values:
                 self._values.move_to_end(key)
                 self.hits += 1
                 return self._values[key]  # type: ignore[no-any-return]
             gate = self._computing.setdefault(key, threading.Lock())
-        with gate:
+        if not gate.acquire(blocking=False):
+            with self._lock:
+                if stale_key is not None and stale_key in self._values:
+                    self.stale += 1
+                    return self._values[stale_key]  # type: ignore[no-any-return]
+            gate.acquire()
+        try:
             with self._lock:
                 if key in self._values:
                     self.hits += 1
@@ -115,7 +125,9 @@ class MinuteCache:
                 while len(self._values) > self.max_entries:
                     self._values.popitem(last=False)
                 self._computing.pop(key, None)
-        return value
+            return value
+        finally:
+            gate.release()
 
     def clear(self) -> None:
         with self._lock:

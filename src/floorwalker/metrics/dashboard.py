@@ -219,7 +219,14 @@ def overview_cached(
 ) -> list[SiteOverview]:
     """``overview``, computed at most once per minute and data version (``metrics.cache``)."""
     key = cache_key(session, warehouse, actor, now)
-    return cache.overview_cache.get(key, lambda: overview(session, warehouse, actor, now))
+    return cache.overview_cache.get(
+        key, lambda: overview(session, warehouse, actor, now), stale_key=previous_minute(key)
+    )
+
+
+def previous_minute(key: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The cache key of the minute before, same stores, scope and data version."""
+    return (*key[:2], key[2] - timedelta(minutes=1), *key[3:])
 
 
 def _queue_rows(

@@ -61,7 +61,9 @@ def overview(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) -
     # The overview takes no query parameters, so its content (export links included) is the
     # same for every center reader: rendered once per cache entry.
     body, tables = cache.overview_cache.get(
-        (*key, "page"), lambda: _overview_page(request, dashboard.overview_cached(db, warehouse, actor, now))
+        (*key, "page"),
+        lambda: _overview_page(request, dashboard.overview_cached(db, warehouse, actor, now)),
+        stale_key=(*dashboard.previous_minute(key), "page"),
     )
     return respond(request, "metrics/overview.html", {"body": body}, tables)
 
