@@ -219,3 +219,19 @@ def test_contact_exports_are_capped_with_a_clear_message(stores, browser, monkey
     )
     assert allowed.status_code == 200
     assert browser.get("/metrics/contacts?export=pdf&table=contacts").status_code == 400
+
+
+@pytest.mark.parametrize("installed", [True, False])
+def test_queue_page_shows_its_numbers_with_or_without_the_chart_library(
+    stores, browser, monkeypatch, installed
+):
+    from floorwalker.web.templating import templates
+
+    monkeypatch.setitem(templates.env.globals, "has_charts", installed)
+    with stores.session() as db:
+        _center(stores, db)
+    _sign_in(stores, browser, "manager")
+    page = browser.get("/metrics/queues/sales?day=2026-11-18").text
+    assert ("<canvas" in page) is installed
+    assert ("/static/vendor/chart.umd.js" in page) is installed
+    assert 'id="intervals"' in page and 'data-col="service_level"' in page  # the numbers, as a table
