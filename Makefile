@@ -3,6 +3,7 @@ PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 HTMX_VERSION := 2.0.4
+CHARTJS_VERSION := 4.4.7
 VENDOR := src/floorwalker/web/static/vendor
 
 .PHONY: demo test lint typecheck install assets serve clean
@@ -17,13 +18,22 @@ install: $(BIN)/floorwalker assets
 
 # htmx comes from the npm registry at install time (never a CDN). Pages work without it
 # (plain links and forms); with it, navigation is smoother. No npm: skipped with a note.
-assets: $(VENDOR)/htmx.min.js
+assets: $(VENDOR)/htmx.min.js $(VENDOR)/chart.umd.js
 $(VENDOR)/htmx.min.js:
 	@if command -v npm >/dev/null 2>&1; then \
 	  mkdir -p build/assets $(VENDOR) && \
 	  npm install --silent --no-audit --no-fund --prefix build/assets htmx.org@$(HTMX_VERSION) && \
 	  cp build/assets/node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/htmx.min.js; \
 	else echo "note: npm not found; serving pages without htmx (they work, with full page loads)"; fi
+
+# Chart.js (UMD build) for the metrics charts, same route as htmx. Without it the pages show
+# the same numbers as tables only.
+$(VENDOR)/chart.umd.js:
+	@if command -v npm >/dev/null 2>&1; then \
+	  mkdir -p build/assets $(VENDOR) && \
+	  npm install --silent --no-audit --no-fund --prefix build/assets chart.js@$(CHARTJS_VERSION) && \
+	  cp build/assets/node_modules/chart.js/dist/chart.umd.js $(VENDOR)/chart.umd.js; \
+	else echo "note: npm not found; metrics pages show tables without charts"; fi
 
 demo: install
 	$(BIN)/floorwalker demo

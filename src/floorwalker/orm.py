@@ -22,5 +22,6 @@ class Base(DeclarativeBase):
 def import_all_models() -> None:
     """Import every area's models so ``Base.metadata`` is complete (Alembic, tests)."""
     from floorwalker.auth import models as _auth  # noqa: F401
+    from floorwalker.metrics import models as _metrics  # noqa: F401
     from floorwalker.org import models as _org  # noqa: F401
     from floorwalker.quality import models as _quality  # noqa: F401

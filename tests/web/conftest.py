@@ -48,3 +48,12 @@ def client(stores) -> Iterator[TestClient]:
 @pytest.fixture
 def browser(client) -> Browser:
     return Browser(client)
+
+
+@pytest.fixture(autouse=True)
+def _fresh_metrics_cache() -> None:
+    """Each test's stores hold other data: no overview may come from an earlier test's cache."""
+    from floorwalker.metrics import cache
+
+    cache.bump()
+    cache.overview_cache.clear()

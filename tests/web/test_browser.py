@@ -102,7 +102,7 @@ def test_manager_sees_numbers_and_creates_a_team(server, chromium, tmp_path) -> 
     offered_today = int(page.inner_text("[data-metric=offered-today]").replace(",", ""))
     offered_yesterday = int(page.inner_text("[data-metric=offered-yesterday]").replace(",", ""))
     assert offered_today > 0 and offered_yesterday > 0
-    sl_cells = page.locator("#queues-today td:nth-child(7)").all_inner_texts()
+    sl_cells = page.locator("#queues-MAIN-today td[data-col=service_level]").all_inner_texts()
     assert any(re.match(r"\d+\.\d%", cell) for cell in sl_cells), sl_cells
     page.screenshot(path=str(tmp_path / "overview.png"), full_page=True)
 

@@ -175,6 +175,7 @@ def build_demo(
                 schemas.TeamUpdate(supervisor_id=employee_ids[t.supervisor]),
             )
         logins = _create_logins(session, center, employee_ids)
+        _create_targets(session, center)
 
     progress("loading contacts, agent states and surveys")
     with get_engine(settings.resolved_warehouse_url).begin() as connection:
@@ -197,6 +198,33 @@ def build_demo(
         survey_responses=counts["survey_responses"],
         logins=logins,
     )
+
+
+#: The demo center's KPI targets (common industry goals), center-wide: (kpi, goal).
+DEMO_TARGETS = (
+    ("service_level", 0.80),
+    ("abandon_rate", 0.05),
+    ("csat", 0.85),
+    ("occupancy", 0.75),
+    ("fcr", 0.70),
+)
+#: ASA goal of each voice queue, seconds (a center-wide ASA mixes email hours with voice seconds).
+DEMO_VOICE_ASA_S = 30.0
+
+
+def _create_targets(session, center: generator.DemoCenter) -> None:  # type: ignore[no-untyped-def]
+    from floorwalker.metrics import target_service
+    from floorwalker.metrics.schemas import TargetCreate
+
+    for kpi, goal in DEMO_TARGETS:
+        target_service.create_target(session, SYSTEM, TargetCreate(kpi=kpi, goal=goal))
+    for q in center.queues:
+        if q.channel == "voice":
+            target_service.create_target(
+                session,
+                SYSTEM,
+                TargetCreate(kpi="asa_s", goal=DEMO_VOICE_ASA_S, scope_kind="queue", scope_code=q.code),
+            )
 
 
 def _create_logins(session, center: generator.DemoCenter, employee_ids: dict[str, int]) -> list[DemoLogin]:  # type: ignore[no-untyped-def]

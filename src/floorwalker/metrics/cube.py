@@ -92,6 +92,10 @@ def _contact_filters(f: Filters, table: Any = contacts) -> list[ColumnElement[bo
     return where
 
 
+#: The WHERE clauses of a contact cube, for other readers of the same facts (the contact list).
+contact_filters = _contact_filters
+
+
 def _group(stmt: Select[Any], keys: list[Any]) -> Select[Any]:
     return stmt.group_by(*[k.element for k in keys]) if keys else stmt
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
-from pydantic import BaseModel
+from pydantic import BaseModel, ConfigDict
 
 
 class HeadlineRow(BaseModel):
@@ -46,3 +46,41 @@ class AgentDay(BaseModel):
     talk_s: float | None
     hold_s: float | None
     wrapup_s: float | None
+
+
+class TargetCreate(BaseModel):
+    """A KPI target as sent by a form or the API; ``metrics.targets.validate`` checks it
+    (the service raises InvalidInput naming the field)."""
+
+    kpi: str
+    goal: float
+    scope_kind: str = "all"
+    #: Site or queue code, or team name; empty for the whole center.
+    scope_code: str | None = None
+    #: Width of the amber band in the KPI's units; empty = 10% of the goal.
+    amber_margin: float | None = None
+
+
+class TargetUpdate(BaseModel):
+    """PATCH: only the fields sent change."""
+
+    kpi: str | None = None
+    goal: float | None = None
+    scope_kind: str | None = None
+    scope_code: str | None = None
+    amber_margin: float | None = None
+
+
+class TargetRead(BaseModel):
+    model_config = ConfigDict(from_attributes=True)
+
+    id: int
+    kpi: str
+    goal: float
+    scope_kind: str
+    scope_code: str | None
+    amber_margin: float | None
+    #: at_least or at_most: which way is good.
+    direction: str
+    updated_by: str
+    updated_at: datetime

@@ -3,11 +3,12 @@ apply the formulas."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, fields, replace
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, and_, case, literal, select
+from sqlalchemy import Connection, func, select
 from sqlalchemy.orm import Session
 
 from floorwalker.auth.permissions import Actor, can_read_center_metrics
@@ -25,9 +26,8 @@ _COUNT_FIELDS = tuple(f.name for f in fields(formulas.QueueCounts))
 
 
 def _headline(
-    site: Site, queue: Queue | None, code: str, period: str, day: date, counts: formulas.QueueCounts
+    row: dict[str, Any], site: Site, queue: Queue | None, code: str, period: str, day: date
 ) -> HeadlineRow:
-    formula = queue.sl_formula if queue else formulas.DEFAULT_SL_FORMULA
     return HeadlineRow(
         site=site.code,
         queue=code,
@@ -35,23 +35,24 @@ def _headline(
         channel=queue.channel if queue else "unknown",
         period=period,
         day=day,
-        offered=counts.offered,
-        answered=counts.answered,
-        abandoned=counts.abandoned,
-        other_exits=counts.other_exits,
-        incomplete=counts.incomplete,
-        service_level=formulas.service_level(counts, formula),
-        sl_formula=formula,
+        offered=row.get("offered", 0),
+        answered=row.get("answered", 0),
+        abandoned=row.get("abandoned", 0),
+        other_exits=row.get("other_exits", 0),
+        incomplete=row.get("incomplete", 0),
+        service_level=row.get("service_level"),
+        sl_formula=queue.sl_formula if queue else formulas.DEFAULT_SL_FORMULA,
         sl_threshold_s=queue.sl_threshold_s if queue else 20.0,
-        asa_s=formulas.asa_s(counts),
-        abandon_rate=formulas.abandon_rate(counts),
-        aht_s=formulas.aht_s(counts),
-        aht_basis=formulas.aht_basis(counts),
+        asa_s=row.get("asa_s"),
+        abandon_rate=row.get("abandon_rate"),
+        aht_s=row.get("aht_s"),
+        aht_basis=row.get("aht_basis", formulas.aht_basis(formulas.QueueCounts())),
     )
 
 
 def overview(session: Session, warehouse: Connection, actor: Actor, now: datetime) -> Overview:
-    """Today's and yesterday's headline numbers per site and queue (site-local days).
+    """Today's and yesterday's headline numbers per site and queue (site-local days): the
+    cube by site and queue of each day (``period_cubes``).
 
     ``now`` is aware. Queues with contacts but no definition in the organisation are shown
     under their source code with default settings, so no contact is silently left out."""
@@ -62,39 +63,23 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
     for site in session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)):
         today = local_today(now, site.time_zone)
         yesterday = today - timedelta(days=1)
-        y_start, today_start = local_day_bounds_utc(yesterday, site.time_zone)
-        _, today_end = local_day_bounds_utc(today, site.time_zone)
-        day = case((contacts.c.arrived_at >= today_start, literal("today")), else_=literal("yesterday"))
-        stmt = (
-            select(
-                contacts.c.queue,
-                day.label("day"),
-                *queue_count_columns(
-                    {q.code: q.sl_threshold_s for q in queues.values()},
-                    {q.code: q.short_abandon_s for q in queues.values()},
-                ),
-            )
-            .where(
-                and_(
-                    contacts.c.site == site.code,
-                    contacts.c.arrived_at >= y_start,
-                    contacts.c.arrived_at < today_end,
-                )
-            )
-            .group_by(contacts.c.queue, day)
+        days = {"today": (today, today), "yesterday": (yesterday, yesterday)}
+        cubes = period_cubes(
+            session,
+            warehouse,
+            actor,
+            CubeRequest(start=yesterday, end=today, sites=(site.code,)),
+            days,
+            [("queue",)],
         )
-        found = {
-            (r.queue, r.day): formulas.QueueCounts(**{f: getattr(r, f) for f in _COUNT_FIELDS})
-            for r in warehouse.execute(stmt)
-        }
+        found = {(r["queue"], label): r for label in days for r in cubes[(("queue",), label)]}
         site_queues = sorted(
             {q.code for q in queues.values() if q.site_id == site.id and q.active}
             | {code for code, _ in found}
         )
         for code in site_queues:
-            for label, when in (("today", today), ("yesterday", yesterday)):
-                counts = found.get((code, label), formulas.QueueCounts())
-                rows.append(_headline(site, queues.get(code), code, label, when, counts))
+            for label, (day, _) in days.items():
+                rows.append(_headline(found.get((code, label), {}), site, queues.get(code), code, label, day))
     return Overview(rows=rows)
 
 
@@ -299,3 +284,189 @@ def cube(session: Session, warehouse: Connection, actor: Actor, request: CubeReq
         for row in warehouse.execute(cube_sql.survey_query(contact_columns, grain, filters)).mappings():
             acc.add_survey(row)
     return acc.rows(with_agent_time=request.agent_time, with_customer=request.customer)
+
+
+def _as_date(value: Any) -> date:
+    return value.date() if isinstance(value, datetime) else value  # type: ignore[no-any-return]
+
+
+def period_cubes(
+    session: Session,
+    warehouse: Connection,
+    actor: Actor,
+    request: CubeRequest,
+    periods: Mapping[str, tuple[date, date]],
+    groupings: Sequence[tuple[str, ...]],
+    *,
+    surveys: bool = False,
+    only: Mapping[tuple[str, ...], Sequence[str]] | None = None,
+) -> dict[tuple[tuple[str, ...], str], list[dict[str, Any]]]:
+    """The cube of every grouping (dimensions without a time grain) for every named period
+    (inclusive site-local dates inside ``request.start`` … ``request.end``), from **one**
+    day-grain query over the request's window (and one survey query with ``surveys``).
+
+    The numbers equal those of ``cube`` called once per period and grouping: the same SQL
+    rows, folded by the same ``rollup.Rollup``. ``request.by`` is ignored (the groupings
+    say it); the request's filters, scope rules and settings apply. With ``surveys`` the
+    rows carry CSAT, NPS and CES (FCR needs its own query: use ``cube`` with ``customer``).
+    ``only`` limits a grouping to some of the periods (by name)."""
+    dims = _check_request(replace(request, by=tuple(dict.fromkeys(d for g in groupings for d in g))))
+    if grains.time_grain(dims) is not None:
+        raise InvalidInput("period cubes are grouped by day already; give no time grain", field="by")
+    agents = _scope_agents(session, actor, request)
+    if request.teams:
+        agents = _team_agents(session, request.teams, agents)
+    _check_codes(session, warehouse, request)
+    settings = queue_settings(session)
+    teams = agent_teams(session) if "team" in dims else {}
+    columns = [d for d in dims if d in grains.CONTACT_COLUMNS]
+    columns += [c for c in ("queue", "agent") if c not in columns and (c == "queue" or "team" in dims)]
+    filters = cube_sql.Filters(
+        start_local=datetime.combine(request.start, time(0)),
+        end_local=datetime.combine(request.end + timedelta(days=1), time(0)),
+        sites=request.sites,
+        queues=request.queues,
+        agents=agents,
+    )
+    thresholds = {code: s.sl_threshold_s for code, s in settings.items()}
+    shorts = {code: s.short_abandon_s for code, s in settings.items()}
+    by_day: dict[date, list[Mapping[str, Any]]] = {}
+    for row in warehouse.execute(
+        cube_sql.contact_counts_query(columns, "day", filters, thresholds, shorts)
+    ).mappings():
+        by_day.setdefault(_as_date(row["t"]), []).append(row)
+    survey_by_day: dict[date, list[Mapping[str, Any]]] = {}
+    if surveys:
+        for row in warehouse.execute(cube_sql.survey_query(columns, "day", filters)).mappings():
+            survey_by_day.setdefault(_as_date(row["t"]), []).append(row)
+    out: dict[tuple[tuple[str, ...], str], list[dict[str, Any]]] = {}
+    for grouping in groupings:
+        for name, (start, end) in periods.items():
+            if only is not None and grouping in only and name not in only[grouping]:
+                continue
+            acc = rollup.Rollup(grouping, settings, teams, request.planned_reasons)
+            day = start
+            while day <= end:
+                for row in by_day.get(day, ()):
+                    acc.add_counts(row)
+                for row in survey_by_day.get(day, ()):
+                    acc.add_survey(row)
+                day += timedelta(days=1)
+            out[(tuple(grouping), name)] = acc.rows(with_customer=surveys)
+    return out
+
+
+# --- the contacts behind a number ----------------------------------------------------------
+
+#: Outcome filters of the contact list: the metric groups of spec/kpis.md, then raw outcomes.
+OUTCOME_GROUPS: dict[str, tuple[str, ...]] = {
+    "answered": ("answered", "transferred"),
+    "abandoned": ("abandoned",),
+    "other_exits": ("timeout", "exit_key", "no_agents", "queue_full"),
+    "transferred": ("transferred",),
+    "incomplete": ("incomplete",),
+}
+CONTACT_LIST_COLUMNS = (
+    "arrived_local",
+    "site",
+    "queue",
+    "channel",
+    "agent",
+    "outcome",
+    "wait_s",
+    "talk_s",
+    "hold_s",
+    "wrapup_s",
+    "disposition",
+    "customer_key",
+    "source",
+    "source_key",
+)
+
+
+@dataclass(frozen=True)
+class ContactFilter:
+    """The contacts behind a number: site-local dates ``start`` … ``end`` (inclusive), codes,
+    a team name, an interval (its label from ``grains.interval_label`` and length in
+    seconds) and an outcome group (``OUTCOME_GROUPS``)."""
+
+    start: date
+    end: date
+    sites: tuple[str, ...] = ()
+    queues: tuple[str, ...] = ()
+    agents: tuple[str, ...] = ()
+    teams: tuple[str, ...] = ()
+    interval: str | None = None
+    interval_s: int = 900
+    outcome: str | None = None
+
+
+def _interval_bounds(label: str, length_s: int) -> tuple[datetime, datetime, int]:
+    """(local start, local end, UTC offset seconds) of an interval label such as
+    ``2026-10-25T01:45:00+01:00``."""
+    try:
+        start = datetime.fromisoformat(label)
+    except ValueError:
+        raise InvalidInput(
+            f"interval: '{label}' is not an interval such as 2026-11-18T09:00:00+00:00", field="interval"
+        ) from None
+    offset = start.utcoffset()
+    if offset is None:
+        raise InvalidInput("interval: give the UTC offset, e.g. 2026-11-18T09:00:00+00:00", field="interval")
+    if length_s not in grains.INTERVAL_SECONDS.values():
+        raise InvalidInput("interval_s: 900, 1800 or 3600", field="interval_s")
+    local = start.replace(tzinfo=None)
+    return local, local + timedelta(seconds=length_s), int(offset.total_seconds())
+
+
+def contact_list(
+    session: Session,
+    warehouse: Connection,
+    actor: Actor,
+    chosen: ContactFilter,
+    *,
+    offset: int = 0,
+    limit: int | None = 50,
+) -> tuple[list[dict[str, Any]], int]:
+    """The contact legs matching ``chosen`` (newest first) and how many there are in all.
+    An agent sees own contacts only, whatever the filter says."""
+    if chosen.end < chosen.start:
+        raise InvalidInput(f"the last day {chosen.end} is before the first day {chosen.start}", field="to")
+    if chosen.outcome is not None and chosen.outcome not in OUTCOME_GROUPS:
+        raise InvalidInput(f"outcome: one of {', '.join(OUTCOME_GROUPS)}", field="outcome")
+    scope = CubeRequest(
+        start=chosen.start,
+        end=chosen.end,
+        sites=chosen.sites,
+        queues=chosen.queues,
+        agents=chosen.agents,
+        teams=chosen.teams,
+    )
+    agents = _scope_agents(session, actor, scope)
+    if chosen.teams:
+        agents = _team_agents(session, chosen.teams, agents)
+    c = contacts.c
+    where = cube_sql.contact_filters(
+        cube_sql.Filters(
+            start_local=datetime.combine(chosen.start, time(0)),
+            end_local=datetime.combine(chosen.end + timedelta(days=1), time(0)),
+            sites=chosen.sites,
+            queues=chosen.queues,
+            agents=agents,
+        )
+    )
+    if chosen.interval:
+        start, end, utc_offset = _interval_bounds(chosen.interval, chosen.interval_s)
+        where += [c.arrived_local >= start, c.arrived_local < end, c.utc_offset_s == utc_offset]
+    if chosen.outcome is not None:
+        where.append(c.outcome.in_(OUTCOME_GROUPS[chosen.outcome]))
+    total = int(warehouse.execute(select(func.count()).select_from(contacts).where(*where)).scalar_one())
+    stmt = (
+        select(*[c[name] for name in CONTACT_LIST_COLUMNS])
+        .where(*where)
+        .order_by(c.arrived_at.desc(), c.contact_id)
+        .offset(offset)
+    )
+    if limit is not None:
+        stmt = stmt.limit(limit)
+    return [dict(r) for r in warehouse.execute(stmt).mappings()], total

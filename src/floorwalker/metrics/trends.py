@@ -35,6 +35,18 @@ def previous_period(start: date, end: date) -> tuple[date, date]:
     return start - timedelta(days=days), start - timedelta(days=1)
 
 
+def previous_to_date(start: date, end: date, unit: Literal["week", "month"]) -> tuple[date, date]:
+    """The same elapsed part of the previous week or month, for a period "to date":
+    Monday–Wednesday is compared with last week's Monday–Wednesday; 1–18 November with
+    1–18 October (clamped to the previous month's last day, e.g. 1–31 March → 1–28 Feb)."""
+    if unit == "week":
+        return start - timedelta(days=7), end - timedelta(days=7)
+    previous_end_of_month = start.replace(day=1) - timedelta(days=1)
+    first = previous_end_of_month.replace(day=1)
+    last_day = min(end.day, previous_end_of_month.day)
+    return first, first.replace(day=last_day)
+
+
 def same_period_last_year(start: date, end: date) -> tuple[date, date]:
     """The same dates one year earlier (29 February becomes 28 February)."""
     return _year_back(start), _year_back(end)

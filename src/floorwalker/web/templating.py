@@ -19,6 +19,9 @@ templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 #: (label, path, roles that see it)
 NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Overview", "/", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
+    ("Team metrics", "/metrics/teams", frozenset({"admin", "manager", "supervisor", "qa"})),
+    ("Contacts", "/metrics/contacts", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
+    ("Targets", "/metrics/targets", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("People", "/org/employees", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Teams", "/org/teams", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Queues", "/org/queues", frozenset({"admin", "manager", "supervisor", "qa"})),
