@@ -151,3 +151,18 @@ def test_download_is_audited(stores, db) -> None:
     entry = db.query(AuditEntry).filter_by(action="download", entity="report").one()
     assert entry.username == "mona" and entry.entity_id == "2026-10"
     assert entry.changes["format"] == "xlsx" and entry.changes["site"] == "LON"
+
+
+def test_stored_targets_are_used_unless_a_file_gives_others(stores, db) -> None:
+    from floorwalker.metrics import target_service
+    from floorwalker.metrics.schemas import TargetCreate
+
+    build_center(stores, db)
+    target_service.create_target(db, SYSTEM, TargetCreate(kpi="service_level", goal=0.85))
+    db.commit()
+    stored = _build(stores, db)
+    assert stored.kpi("service_level").target.goal == 0.85
+    assert stored.kpi("service_level").status == "amber"  # 81.0% against 85%, within 8.5 points
+    assert stored.kpi("abandon_rate").target is None  # only what is stored: no silent defaults
+    given = _build(stores, db, targets=[Target("service_level", 0.75)])
+    assert given.kpi("service_level").target.goal == 0.75

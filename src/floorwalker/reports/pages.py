@@ -54,7 +54,7 @@ def report_download(
 ) -> Response:
     values = {"period": period, "site": site, "format": format}
     try:
-        # Targets: the defaults until stored targets exist (the report says which it used).
+        # Targets: the stored KPI targets, or the defaults when none are set (the report says).
         file = service.download(db, warehouse, actor, period, site or None, format, None, clock.now_aware())
     except InvalidInput as exc:
         return _form(request, db, values, exc.message, 400)

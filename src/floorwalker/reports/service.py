@@ -15,7 +15,7 @@ from floorwalker.auth import audit
 from floorwalker.auth.permissions import Actor
 from floorwalker.contacts.models import contacts
 from floorwalker.errors import InvalidInput, PermissionDenied
-from floorwalker.metrics import agent_time, trends
+from floorwalker.metrics import agent_time, target_service, trends
 from floorwalker.metrics import service as metrics_service
 from floorwalker.metrics.service import CubeRequest
 from floorwalker.metrics.targets import Target
@@ -163,7 +163,8 @@ def build(
     now: datetime,
 ) -> content.Report:
     """The report of calendar month ``period`` (YYYY-MM, site-local days) for the whole
-    center or one site; a supervisor's report covers the teams they lead."""
+    center or one site; a supervisor's report covers the teams they lead. ``targets``:
+    None uses the stored KPI targets, or the defaults when none are stored."""
     if actor.role not in REPORT_ROLES:
         raise PermissionDenied(f"role {actor.role} may not produce management reports")
     try:
@@ -181,6 +182,9 @@ def build(
     current = _period_rows(session, warehouse, actor, start, end, base, with_days=True)
     previous = _period_rows(session, warehouse, actor, *trends.previous_period(start, end), base, False)
     year_ago = _period_rows(session, warehouse, actor, *trends.same_period_last_year(start, end), base, False)
+    if targets is None:
+        # The targets the manager keeps in floorwalker (Targets page); none stored: defaults.
+        targets = target_service.current_targets(session) or None
     settings = _settings(session, warehouse, current, site, teams, base)
     return content.build_report(current, previous, year_ago, targets, settings, generated_at=now)
 
