@@ -220,3 +220,25 @@ def test_the_data_version_is_reread_after_its_second_or_a_bump(stores, db, monke
         clock_s[0] += 1.0
         cache.recent_data_version(db, wh)
         assert len(reads) == 3
+
+
+def test_interval_flags_compare_the_same_slot_of_the_same_weekday() -> None:
+    from datetime import date, timedelta
+
+    from floorwalker.metrics.dashboard import interval_flags
+
+    day = date(2026, 11, 23)  # a Monday
+    history = []
+    for weeks_back, offered in zip(range(1, 9), [40, 42, 38, 41, 39, 40, 43, 37], strict=True):
+        d = day - timedelta(weeks=weeks_back)
+        history.append({"interval30": f"{d}T09:00:00+00:00", "offered": offered, "service_level": 0.8})
+        # The same slot on a Tuesday must not count.
+        history.append({"interval30": f"{d + timedelta(days=1)}T09:00:00+00:00", "offered": 500})
+    today = [
+        {"interval30": f"{day}T09:00:00+00:00", "offered": 90, "service_level": 0.81},
+        {"interval30": f"{day}T09:30:00+00:00", "offered": 0, "service_level": None},
+    ]
+    flags = interval_flags(today, history, ["offered", "service_level"], "interval30", day)
+    assert flags[0] == {"offered": "high", "service_level": None}
+    # 09:30 has no history rows at all: 8 weeks of 0 offered, so 0 is usual; no rate band.
+    assert flags[1] == {"offered": None, "service_level": None}

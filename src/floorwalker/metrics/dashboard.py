@@ -294,3 +294,31 @@ def day_flags(
             band = trends.usual_band([v for v in history if v is not None])
             flags[day][kpi] = trends.anomaly(by_day[day].get(kpi), band)
     return flags
+
+
+def interval_flags(
+    rows: Sequence[Mapping[str, Any]],
+    history: Sequence[Mapping[str, Any]],
+    kpis: Sequence[str],
+    grain: str,
+    day: date,
+) -> list[dict[str, str | None]]:
+    """Anomaly flags of one day's interval rows (``grain`` keys are ISO labels): each
+    interval against the same local start time on the same weekday of the previous
+    ``HISTORY_WEEKS`` weeks in ``history`` (rows of the same grain). An interval missing
+    from a history day counts as no contacts (offered 0, rates undefined)."""
+    by_slot = {(date.fromisoformat(r[grain][:10]), r[grain][11:16]): r for r in history}
+    past = trends.same_weekday_history(day, HISTORY_WEEKS)
+    out: list[dict[str, str | None]] = []
+    for row in rows:
+        slot = row[grain][11:16]
+        flags: dict[str, str | None] = {}
+        for kpi in kpis:
+            values = [
+                by_slot[(d, slot)].get(kpi) if (d, slot) in by_slot else (0 if kpi == "offered" else None)
+                for d in past
+            ]
+            band = trends.usual_band([v for v in values if v is not None])
+            flags[kpi] = trends.anomaly(row.get(kpi), band)
+        out.append(flags)
+    return out

@@ -149,7 +149,21 @@ def queue_page(
             start=first - timedelta(weeks=dashboard.HISTORY_WEEKS), end=chosen, by=("day",), queues=(code,)
         ),
     )
-    flags = dashboard.day_flags(days, ["offered", "service_level", "asa_s", "abandon_rate", "aht_s"], first)
+    watched = ["offered", "service_level", "asa_s", "abandon_rate", "aht_s"]
+    flags = dashboard.day_flags(days, watched, first)
+    # The same weekday's intervals over the previous weeks: one cube, filtered in Python.
+    history = service.cube(
+        db,
+        warehouse,
+        actor,
+        service.CubeRequest(
+            start=chosen - timedelta(weeks=dashboard.HISTORY_WEEKS),
+            end=chosen - timedelta(days=1),
+            by=(grain,),
+            queues=(code,),
+        ),
+    )
+    interval_flags = dashboard.interval_flags(intervals, history, watched, grain, chosen)
     days = [r for r in days if date.fromisoformat(r["day"]) >= first]
     goals = target_service.current_targets(db)
     site_code = site.code if site else None
@@ -161,6 +175,7 @@ def queue_page(
         [Column("start", "From"), *CONTACT_COLUMNS, Column(grain, "Interval (ISO, UTC offset)")],
         intervals,
         status=[dashboard.status_of(r, goals, site=site_code, queue=code) for r in intervals],
+        flags=interval_flags,
     )
     drill_links(
         it,
