@@ -37,7 +37,7 @@ def _need_read(actor: Actor) -> None:
         raise PermissionDenied(f"role {actor.role} cannot use the what-if simulator")
 
 
-def _need_write(actor: Actor) -> None:
+def need_write(actor: Actor) -> None:
     if not can_write(actor):
         raise PermissionDenied(f"role {actor.role} cannot save or delete what-if scenarios")
 
@@ -126,7 +126,7 @@ def load_baseline(
         if q.skill_id is not None:
             skill_queues.setdefault(q.skill_id, []).append(q.code)
     agents: dict[str, history.AgentInfo] = {}
-    team_names: dict[int, str] = dict(session.execute(select(Team.id, Team.name)))
+    team_names: dict[int, str] = {row.id: row.name for row in session.execute(select(Team.id, Team.name))}
     employees = session.scalars(select(Employee).where(Employee.agent_code.is_not(None)))
     skills_of: dict[int, dict[str, int]] = {}
     for es in session.scalars(select(EmployeeSkill)):
@@ -201,7 +201,7 @@ def save(
     results: dict[str, Any] | None,
 ) -> SimScenario:
     """Keep a named scenario (its changes are checked; names are unique)."""
-    _need_write(actor)
+    need_write(actor)
     name = name.strip()
     if not name:
         raise InvalidInput("name: must not be empty", field="name")
@@ -253,7 +253,7 @@ def get_saved(session: Session, actor: Actor, scenario_id: int) -> SimScenario:
 
 
 def delete_saved(session: Session, actor: Actor, scenario_id: int) -> None:
-    _need_write(actor)
+    need_write(actor)
     row = get_saved(session, actor, scenario_id)
     audit.record(session, actor, "delete", "sim_scenario", row.id, {"name": row.name})
     session.delete(row)

@@ -26,6 +26,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Sites", "/org/sites", frozenset({"admin", "manager"})),
     ("Imports", "/imports", frozenset({"admin", "manager"})),
     ("Quality", "/qa", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
+    ("What-if", "/sim", frozenset({"admin", "manager", "supervisor"})),
     ("Users", "/auth/users", frozenset({"admin"})),
     ("Audit log", "/auth/audit", frozenset({"admin", "manager"})),
 ]
