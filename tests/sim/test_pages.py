@@ -42,6 +42,7 @@ def test_manager_adds_a_change_runs_and_saves(browser) -> None:
     assert page.status_code == 200 and "What-if" in page.text
     added = browser.post("/sim", {**FORM, "changes": "[]", "action": "add", "kind": "volume", "pct": "10"})
     assert "Volume +10% on every queue" in added.text
+    assert "groups: Red: sales" in added.text  # the names a change may use, before any run
     bad = browser.post("/sim", {**FORM, "changes": "[]", "action": "add", "kind": "volume", "pct": "lots"})
     assert bad.status_code == 422 and "pct: must be a number" in bad.text
     changes = json.dumps([{"kind": "volume", "pct": 10}])

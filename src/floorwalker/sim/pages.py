@@ -106,7 +106,15 @@ def _page(
     error: str | None = None,
     saved: Any = None,
     status: int = 200,
+    warehouse: Any = None,
 ) -> Response:
+    names = None
+    if result is not None:
+        names = {k: result.get(k, []) for k in ("queues", "groups", "teams")}
+    elif warehouse is not None and state["site"]:
+        names = service.baseline_names(
+            db, warehouse, actor, site=state["site"], week=state["week"], days=state["days"]
+        )
     described = []
     for i, c in enumerate(state["changes"]):
         try:
@@ -123,6 +131,7 @@ def _page(
             "described": described,
             "kinds": KIND_LABELS,
             "result": result,
+            "names": names,
             "error": error,
             "saved": saved,
             "scenarios": service.list_saved(db, actor),
@@ -135,13 +144,13 @@ def _page(
 
 
 @router.get("")
-def whatif_page(request: Request, db: Db, actor: PageActor) -> Response:
+def whatif_page(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) -> Response:
     service.list_saved(db, actor)  # the role check
     state = _state()
     first = service.sites(db)
     if first:
         state["site"] = first[0].code
-    return _page(request, db, actor, state)
+    return _page(request, db, actor, state, warehouse=warehouse)
 
 
 @router.post("")
@@ -157,12 +166,12 @@ async def whatif_post(request: Request, db: Db, warehouse: Warehouse, actor: Pag
     try:
         if action == "add":
             state["changes"].append(change_from_form(form))
-            return _page(request, db, actor, state)
+            return _page(request, db, actor, state, warehouse=warehouse)
         if action.startswith("remove-"):
             idx = int(action.removeprefix("remove-"))
             if 0 <= idx < len(state["changes"]):
                 state["changes"].pop(idx)
-            return _page(request, db, actor, state)
+            return _page(request, db, actor, state, warehouse=warehouse)
         result = service.run(
             db,
             warehouse,
@@ -175,7 +184,7 @@ async def whatif_post(request: Request, db: Db, warehouse: Warehouse, actor: Pag
             seed=state["seed"],
         )
     except DomainError as exc:
-        return _page(request, db, actor, state, error=exc.message, status=422)
+        return _page(request, db, actor, state, error=exc.message, status=422, warehouse=warehouse)
     return _page(request, db, actor, state, result=result)
 
 

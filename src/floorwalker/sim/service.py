@@ -150,6 +150,22 @@ def load_baseline(
     )
 
 
+def baseline_names(
+    session: Session, warehouse: Connection, actor: Actor, *, site: str, week: date, days: int
+) -> dict[str, list[str]] | None:
+    """The queues, groups and teams a change may name for this week (no simulation); None
+    when the week has no baseline (the run will say why)."""
+    try:
+        base = load_baseline(session, warehouse, actor, site=site, week=week, days=days)
+    except InvalidInput:
+        return None
+    return {
+        "queues": [q.name for q in base.scenario.queues],
+        "groups": [g.name for g in base.scenario.groups],
+        "teams": sorted({t for t in base.group_teams.values() if t}),
+    }
+
+
 def run(
     session: Session,
     warehouse: Connection,
