@@ -173,6 +173,7 @@ def test_zero_change_gives_identical_results() -> None:
     out = compare(base.scenario, same, replications=5, seed=7)
     assert out["totals"]["baseline"] == out["totals"]["scenario"]
     assert all(r["baseline"] == r["scenario"] for r in out["intervals"])
+    assert out["difference"]["service_level"] == 0 and out["difference"]["service_level_ci"] == [0, 0]
 
 
 def test_more_agents_on_the_same_customers_improve_service() -> None:
@@ -185,3 +186,39 @@ def test_more_agents_on_the_same_customers_improve_service() -> None:
     assert s["abandoned"] < b["abandoned"]
     assert [r["label"] for r in out["intervals"]] == ["Mon 00:00", "Mon 00:30"]
     assert b["service_level_ci"][0] <= b["service_level"] <= b["service_level_ci"][1]
+    d = out["difference"]
+    assert d["service_level"] == pytest.approx(s["service_level"] - b["service_level"], abs=1e-3)
+    assert d["offered"] == 0 and d["offered_ci"] == [0, 0]  # the same customers in both
+    assert d["service_level_ci"][0] > 0  # the paired interval is clear of zero
+
+
+def test_volume_change_keeps_the_same_customers() -> None:
+    """With a common arrival cap, +50% volume only adds customers: per replication, every
+    interval offers at least as many as the baseline, and the thinned stream keeps the mean."""
+    import dataclasses
+
+    import numpy as np
+
+    from floorwalker.sim.engine import draw_contacts
+    from floorwalker.sim.whatif import common_cap
+
+    base = _tiny()
+    more, _ = apply_changes(base, [{"kind": "volume", "pct": 50}])
+    a, b = common_cap(base.scenario, more)
+    assert a.arrival_cap == b.arrival_cap == ((30.0, 30.0),)
+    counts = []
+    for r in range(200):
+        ca = draw_contacts(a, np.random.default_rng(r))
+        cb = draw_contacts(b, np.random.default_rng(r))
+        # every baseline customer is in the scenario, with the same handle time and patience
+        assert set(ca.arrival_s) <= set(cb.arrival_s)
+        same = np.isin(cb.arrival_s, ca.arrival_s)
+        assert np.array_equal(cb.handle_s[same], ca.handle_s)
+        assert np.array_equal(cb.patience_s[same], ca.patience_s)
+        counts.append((ca.arrival_s.size, cb.arrival_s.size))
+    n = np.array(counts, dtype=float)
+    # Poisson(40) and Poisson(60) over 200 draws: the means within 4 standard errors
+    assert abs(n[:, 0].mean() - 40) < 4 * np.sqrt(40 / 200)
+    assert abs(n[:, 1].mean() - 60) < 4 * np.sqrt(60 / 200)
+    merged = dataclasses.replace(more, queues=())
+    assert common_cap(base.scenario, merged)[0].arrival_cap is None

@@ -20,8 +20,11 @@ day):
   pooled (empirical observations together) or the target's; agents with either skill
   serve the merged queue (at their better level).
 
-Common random numbers: baseline and scenario are run with the same seed, so a change that
-leaves the contacts' draws alone (agents, routing) sees exactly the same customers.
+Common random numbers: baseline and scenario are run with the same seed and draw their
+arrivals from a common cap (the larger offered of the two, thinned to each one's offered),
+so both see the same customers with the same handle times and patience; a volume increase
+only adds customers and a decrease only removes some. A change of AHT or patience keeps
+each customer's random draw and scales it.
 """
 
 from __future__ import annotations
@@ -37,6 +40,7 @@ from floorwalker.errors import InvalidInput
 from floorwalker.sim.distributions import Distribution
 from floorwalker.sim.engine import simulate
 from floorwalker.sim.history import Baseline
+from floorwalker.sim.results import SimulationResult, mean_ci
 from floorwalker.sim.scenario import Overflow, Scenario
 
 KINDS = ("volume", "aht", "agents", "patience", "overflow", "merge")
@@ -392,14 +396,64 @@ def interval_label(sc: Scenario, i: int) -> str:
     return f"{DAY_NAMES[day]} {tod // 3600:02d}:{tod % 3600 // 60:02d}"
 
 
+def common_cap(baseline: Scenario, scenario: Scenario) -> tuple[Scenario, Scenario]:
+    """Both scenarios drawing arrivals from the same cap (per queue and interval, the larger
+    offered of the two), so a volume change adds or removes customers without reshuffling
+    the others (see ``Scenario.arrival_cap``). Only when both have the same queues in the
+    same order (not after a merge)."""
+    if [q.name for q in baseline.queues] != [q.name for q in scenario.queues]:
+        return baseline, scenario
+    cap = tuple(
+        tuple(max(a, b) for a, b in zip(qa.offered_per_interval, qb.offered_per_interval, strict=True))
+        for qa, qb in zip(baseline.queues, scenario.queues, strict=True)
+    )
+    return dataclasses.replace(baseline, arrival_cap=cap), dataclasses.replace(scenario, arrival_cap=cap)
+
+
+def _per_replication(result: SimulationResult) -> dict[str, np.ndarray]:
+    """Each replication's totals over the whole horizon: counts and ratios (NaN where
+    undefined)."""
+    c = {k: v.sum(axis=(1, 2)) for k, v in result.counts.items()}
+    busy, idle = result.busy_s.sum(axis=(1, 2)), result.idle_s.sum(axis=(1, 2))
+
+    def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
+        return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+
+    return {
+        "offered": c["offered"],
+        "answered": c["answered"],
+        "abandoned": c["abandoned"],
+        "service_level": ratio(c["answered_within"], c["offered"]),
+        "asa_s": ratio(c["wait_answered_s"], c["answered"]),
+        "abandon_rate": ratio(c["abandoned"], c["offered"]),
+        "occupancy": ratio(busy, busy + idle),
+    }
+
+
+def paired_difference(a: SimulationResult, b: SimulationResult) -> dict[str, Any]:
+    """Scenario − baseline per replication (the same seeds pair them), averaged, with a 95%
+    Student t interval of the paired differences: narrower than the two bands suggest,
+    since common random numbers make the replications' noise largely cancel."""
+    pa, pb = _per_replication(a), _per_replication(b)
+    out: dict[str, Any] = {}
+    for key in pa:
+        m, ci = mean_ci(pb[key] - pa[key])
+        digits = 4 if key in ("service_level", "abandon_rate", "occupancy") else 2
+        out[key] = None if m is None else round(m, digits)
+        out[f"{key}_ci"] = None if ci is None else [round(ci[0], digits), round(ci[1], digits)]
+    return out
+
+
 def compare(baseline: Scenario, scenario: Scenario, replications: int, seed: int) -> dict[str, Any]:
     """Run both with the same seed and replications (common random numbers). Returns the
-    totals of each and, per interval with any contact offered in either, both rows
+    totals of each, the paired difference (scenario − baseline, see
+    :func:`paired_difference`) and, per interval with any contact offered in either, both rows
     (counts are means per replication; ratios mean and 95% CI)."""
     if replications < 2:
         raise InvalidInput(
             "replications: at least 2 are needed for confidence intervals", field="replications"
         )
+    baseline, scenario = common_cap(baseline, scenario)
     a = simulate(baseline, replications=replications, seed=seed)
     b = simulate(scenario, replications=replications, seed=seed)
     everything = slice(0, None)
@@ -415,5 +469,6 @@ def compare(baseline: Scenario, scenario: Scenario, replications: int, seed: int
         "seed": seed,
         "interval_s": baseline.interval_s,
         "totals": {"baseline": a.metrics(everything), "scenario": b.metrics(everything)},
+        "difference": paired_difference(a, b),
         "intervals": intervals,
     }
