@@ -43,6 +43,21 @@ def test_manager_adds_a_change_runs_and_saves(browser) -> None:
     added = browser.post("/sim", {**FORM, "changes": "[]", "action": "add", "kind": "volume", "pct": "10"})
     assert "Volume +10% on every queue" in added.text
     assert "groups: Red: sales" in added.text  # the names a change may use, before any run
+    more = browser.post(
+        "/sim",
+        {
+            **FORM,
+            "changes": "[]",
+            "action": "add",
+            "kind": "agents",
+            "delta": "1",
+            "team": "Red",
+            "weekday": ["0", "2"],
+            "from": "09:00",
+            "to": "10:00",
+        },
+    )
+    assert "Agents +1 in team Red, Mon, Wed 09:00–10:00" in more.text
     bad = browser.post("/sim", {**FORM, "changes": "[]", "action": "add", "kind": "volume", "pct": "lots"})
     assert bad.status_code == 422 and "pct: must be a number" in bad.text
     changes = json.dumps([{"kind": "volume", "pct": 10}])

@@ -423,6 +423,7 @@ def _per_replication(result: SimulationResult) -> dict[str, np.ndarray]:
         "offered": c["offered"],
         "answered": c["answered"],
         "abandoned": c["abandoned"],
+        "still_waiting": c["still_waiting"],
         "service_level": ratio(c["answered_within"], c["offered"]),
         "asa_s": ratio(c["wait_answered_s"], c["answered"]),
         "abandon_rate": ratio(c["abandoned"], c["offered"]),
