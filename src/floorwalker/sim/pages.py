@@ -92,7 +92,7 @@ def change_from_form(form: FormData) -> dict[str, Any]:
         raw["days"] = days
     if kind == "overflow":
         raw["on"] = str(form.get("on") or "on") == "on"
-    keys = whatif._KEYS.get(kind, ())
+    keys = whatif.KEYS.get(kind, ())
     return whatif.parse_change({k: v for k, v in raw.items() if k == "kind" or k in keys}, 0)
 
 

@@ -44,7 +44,7 @@ from floorwalker.sim.results import SimulationResult, mean_ci
 from floorwalker.sim.scenario import Overflow, Scenario
 
 KINDS = ("volume", "aht", "agents", "patience", "overflow", "merge")
-_KEYS = {
+KEYS = {
     "volume": ("pct", "queue", "days", "from", "to"),
     "aht": ("pct", "seconds", "queue"),
     "agents": ("delta", "group", "team", "days", "from", "to"),
@@ -92,7 +92,7 @@ def parse_change(raw: Any, i: int = 0) -> dict[str, Any]:
     kind = raw.get("kind")
     if kind not in KINDS:
         raise _fail(i, "kind", f"must be one of {', '.join(KINDS)}")
-    allowed = _KEYS[kind]
+    allowed = KEYS[kind]
     for key, value in raw.items():
         if key != "kind" and key not in allowed and value not in (None, ""):
             raise _fail(i, key, f"not a key of a {kind} change (expected: {', '.join(allowed)})")
