@@ -25,3 +25,4 @@ def import_all_models() -> None:
     from floorwalker.metrics import models as _metrics  # noqa: F401
     from floorwalker.org import models as _org  # noqa: F401
     from floorwalker.quality import models as _quality  # noqa: F401
+    from floorwalker.sim import models as _sim  # noqa: F401

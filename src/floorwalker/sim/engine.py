@@ -81,15 +81,27 @@ def draw_contacts(scenario: Scenario, rng: np.random.Generator) -> Contacts:
         return _replay_contacts(scenario, scenario.replay, rng)
     n_i = scenario.intervals
     parts_t, parts_q, parts_h, parts_w, parts_p = [], [], [], [], []
+    cap = scenario.arrival_cap
     for qi, q in enumerate(scenario.queues):
-        counts = rng.poisson(np.asarray(q.offered_per_interval, dtype=np.float64))
+        offered = np.asarray(q.offered_per_interval, dtype=np.float64)
+        mean = offered if cap is None else np.asarray(cap[qi], dtype=np.float64)
+        counts = rng.poisson(mean)
         n = int(counts.sum())
         start = np.repeat(np.arange(n_i, dtype=np.float64), counts)
-        parts_t.append((start + rng.random(n)) * scenario.interval_s)
-        parts_q.append(np.full(n, qi, np.int64))
-        parts_h.append(sample(q.handle_time, rng, n))
-        parts_w.append(sample(q.wrapup, rng, n))
-        parts_p.append(sample(q.patience, rng, n))
+        t, h = (start + rng.random(n)) * scenario.interval_s, sample(q.handle_time, rng, n)
+        w, p = sample(q.wrapup, rng, n), sample(q.patience, rng, n)
+        if cap is not None:
+            # Thinning: a Poisson(cap) contact is kept with probability offered / cap, which
+            # leaves a Poisson(offered) process; the marks are drawn for every contact, so
+            # the stream stays aligned with any other scenario drawn from the same cap.
+            cell = start.astype(np.int64)
+            keep = rng.random(n) * mean[cell] < offered[cell]
+            t, h, w, p = t[keep], h[keep], w[keep], p[keep]
+        parts_t.append(t)
+        parts_q.append(np.full(t.size, qi, np.int64))
+        parts_h.append(h)
+        parts_w.append(w)
+        parts_p.append(p)
     t = np.concatenate(parts_t)
     order = np.argsort(t)  # instants are continuous: ties have probability zero
     return Contacts(

@@ -86,6 +86,12 @@ class Scenario:
     replications: int = 10
     seed: int = 1
     replay: Replay | None = field(default=None)
+    #: Common random numbers across scenarios: per queue (by position), the expected
+    #: contacts per interval to draw from (each at least the queue's offered); the draws are
+    #: then thinned to the queue's offered (a kept contact keeps its handle time and
+    #: patience). Two scenarios with the same cap and seed see the same customers, except
+    #: those one of them thins out. None: draw the offered directly.
+    arrival_cap: tuple[tuple[float, ...], ...] | None = field(default=None)
 
     @property
     def horizon_s(self) -> float:

@@ -193,4 +193,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quality_calibration_pages.analytics_router)
     app.include_router(reports_api.router, prefix="/api/v1")
     app.include_router(reports_pages.router)
+    from floorwalker.sim import api as sim_api
+    from floorwalker.sim import pages as sim_pages
+
+    app.include_router(sim_api.router, prefix="/api/v1")
+    app.include_router(sim_pages.router)
     return app

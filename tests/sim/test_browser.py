@@ -1,0 +1,101 @@
+"""A real Chromium against a real server on a small history: a manager opens the what-if
+page, adds +10% volume, runs, sees the scenario column, saves the scenario and reopens it."""
+
+from __future__ import annotations
+
+import os
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from floorwalker.settings import Settings
+from tests import factories as f
+
+CHROMIUM = Path("/usr/bin/chromium")
+
+pytestmark = pytest.mark.browser
+
+if not CHROMIUM.exists():
+    if os.environ.get("FLOORWALKER_REQUIRE_BROWSER") == "1":
+        raise RuntimeError("FLOORWALKER_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
+    pytest.skip("Chromium is not installed (Debian package chromium)", allow_module_level=True)
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    import uvicorn
+
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.stores import init_stores
+    from floorwalker.web.app import create_app
+    from tests.sim.test_service import small_history
+
+    settings = Settings(data=tmp_path_factory.mktemp("browser-sim"), database_url=None, warehouse_url=None)
+    init_stores(settings.resolved_database_url, settings.resolved_warehouse_url)
+    with operational_session(settings.resolved_database_url) as db:
+        small_history(db, get_engine(settings.resolved_warehouse_url))
+        f.user(db, "manager", username="mona")
+    port = _free_port()
+    srv = uvicorn.Server(
+        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    )
+    thread = threading.Thread(target=srv.run, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not srv.started:
+        if time.monotonic() > deadline:
+            raise RuntimeError("server did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    srv.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_manager_runs_a_what_if_and_saves_it(server: str, tmp_path: Path) -> None:
+    with sync_api.sync_playwright() as p:
+        chromium = p.chromium.launch(
+            executable_path=str(CHROMIUM), headless=True, args=["--headless", "--no-sandbox", "--disable-gpu"]
+        )
+        page = chromium.new_page()
+        page.set_default_timeout(60_000)  # the first run compiles the simulator
+        page.goto(f"{server}/")
+        page.fill("input[name=username]", "mona")
+        page.fill("input[name=password]", f.PASSWORD)
+        page.click("button[type=submit]")
+        page.click("nav >> text=What-if")
+        page.wait_for_selector("h1:has-text('What-if')")
+        page.fill("input[name=week]", "2026-11-02")
+        page.fill("input[name=days]", "1")
+        page.fill("input[name=replications]", "3")
+        page.select_option("select[name=kind]", "volume")
+        page.fill("input[name=pct]", "10")
+        page.click("#add-change")
+        page.wait_for_selector(".change:has-text('Volume +10% on every queue')")
+        page.click("#run")
+        page.wait_for_selector("#totals")
+        header = page.inner_text("#totals thead")
+        assert "Scenario" in header
+        offered = page.inner_text("#totals tr[data-metric=offered]")
+        assert offered.split()[-1] != "0.0"
+        assert page.locator("#intervals td.scenario").count() > 0
+        page.screenshot(path=str(tmp_path / "whatif.png"), full_page=True)
+        page.fill("#save-form input[name=name]", "Ten percent more")
+        page.click("#save")
+        page.wait_for_selector("#saved-scenario:has-text('Ten percent more')")
+        page.click("nav >> text=What-if")
+        page.click("#saved >> text=Ten percent more")
+        page.wait_for_selector("#totals")
+        assert page.locator(".change:has-text('Volume +10%')").count() == 1
+        chromium.close()
