@@ -242,3 +242,26 @@ def test_interval_flags_compare_the_same_slot_of_the_same_weekday() -> None:
     assert flags[0] == {"offered": "high", "service_level": None}
     # 09:30 has no history rows at all: 8 weeks of 0 offered, so 0 is usual; no rate band.
     assert flags[1] == {"offered": None, "service_level": None}
+
+
+def test_the_overview_asa_tile_counts_voice_and_chat_only(stores, db) -> None:
+    site = f.site(db, code="LON", time_zone="UTC")
+    f.queue(db, site.id, code="calls", channel="voice")
+    f.queue(db, site.id, code="mail", channel="email")
+    at = datetime(2026, 11, 23, 10)
+    with stores.warehouse.begin() as conn:
+        f.load_contacts(
+            conn, f.contact_rows("LON", "calls", at, [{"outcome": "answered", "wait_s": 20, "talk_s": 60}])
+        )
+        f.load_contacts(
+            conn,
+            f.contact_rows(
+                "LON", "mail", at, [{"outcome": "answered", "wait_s": 7200, "talk_s": 60, "channel": "email"}]
+            ),
+        )
+    with stores.warehouse.connect() as conn:
+        (view,) = dashboard.overview(db, conn, SYSTEM, datetime(2026, 11, 24, 9, tzinfo=UTC))
+    yesterday = next(p for p in view.periods if p.key == "yesterday")
+    asa = next(t for t in yesterday.tiles if t.kpi == "asa_s")
+    assert asa.value == 20.0  # not (20 + 7200) / 2
+    assert asa.label == "ASA (voice, chat)"

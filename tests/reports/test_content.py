@@ -145,7 +145,7 @@ def test_targets_file() -> None:
 
 
 def test_the_headline_asa_leaves_email_out() -> None:
-    from floorwalker.reports.kpis import real_time_asa
+    from floorwalker.metrics.rollup import real_time_asa
 
     rows = [
         {"channel": "voice", "asa_s": 10.0, "answered": 30},

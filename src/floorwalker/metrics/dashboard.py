@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session
 
 from floorwalker.auth.permissions import Actor, can_read_center_metrics
 from floorwalker.errors import PermissionDenied
-from floorwalker.metrics import cache, service, target_service, targets, trends
+from floorwalker.metrics import cache, rollup, service, target_service, targets, trends
 from floorwalker.org.models import Queue, Site
 from floorwalker.timeutil import local_today
 
@@ -23,7 +23,7 @@ from floorwalker.timeutil import local_today
 TILE_KPIS: tuple[tuple[str, str, str], ...] = (
     ("offered", "Offered", "count"),
     ("service_level", "Service level", "fraction"),
-    ("asa_s", "ASA", "seconds"),
+    ("asa_s", "ASA (voice, chat)", "seconds"),
     ("abandon_rate", "Abandon rate", "fraction"),
     ("aht_s", "AHT", "seconds"),
     ("csat", "CSAT", "fraction"),
@@ -131,7 +131,7 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
             actor,
             service.CubeRequest(start=start, end=today, sites=codes),
             {**ranges, **{f"p_{k}": v for k, v in compare.items()}, **daily},
-            [("site", "queue"), ("site",)],
+            [("site", "queue"), ("site",), ("site", "channel")],
             surveys=True,
             only={("site", "queue"): list(ranges)},
         )
@@ -142,7 +142,7 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
             actor,
             service.CubeRequest(start=year_start, end=max(e for _, e in year.values()), sites=codes),
             year,
-            [("site",)],
+            [("site",), ("site", "channel")],
             surveys=True,
         )
         for site in group:
@@ -153,26 +153,35 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
             ) -> list[dict[str, Any]]:
                 return [r for r in cubes[(("site",), name)] if r["site"] == code]
 
+            def kpi_of(
+                cubes: Mapping[Any, list[dict[str, Any]]],
+                name: str,
+                kpi: str,
+                empty: float | None = None,
+                code: str = site.code,
+            ) -> float | None:
+                if kpi == "asa_s":  # voice and chat only (rollup.REAL_TIME_CHANNELS)
+                    rows = [r for r in cubes[(("site", "channel"), name)] if r["site"] == code]
+                    return rollup.real_time_asa(rows)
+                return _value(site_rows(cubes, name), kpi, empty)
+
             for key, label in PERIODS:
                 start_k, end_k = ranges[key]
-                current = site_rows(now_cubes, key)
-                previous = site_rows(now_cubes, f"p_{key}")
-                last_year = site_rows(year_cubes, key)
                 tiles = []
                 for kpi, kpi_label, kind in TILE_KPIS:
-                    value = _value(current, kpi, 0)
+                    value = kpi_of(now_cubes, key, kpi, 0)
                     # Today is in progress: a count so far is not comparable with a whole day.
                     partial = key == "today" and kind == "count"
                     target = (
                         targets.applicable(goals, kpi, site=site.code) if kpi in targets.TARGETABLE else None
                     )
                     spark_days = [end_k - timedelta(days=n) for n in range(SPARK_DAYS - 1, -1, -1)]
-                    spark = [_value(site_rows(now_cubes, f"d{d.isoformat()}"), kpi, 0) for d in spark_days]
+                    spark = [kpi_of(now_cubes, f"d{d.isoformat()}", kpi, 0) for d in spark_days]
                     band = None
                     # Only a finished day is judged against its usual band: today is in progress.
                     if key == "yesterday":
                         history = [
-                            _value(site_rows(now_cubes, f"d{d.isoformat()}"), kpi)
+                            kpi_of(now_cubes, f"d{d.isoformat()}", kpi)
                             for d in trends.same_weekday_history(start_k, HISTORY_WEEKS)
                         ]
                         band = trends.usual_band([v for v in history if v is not None])
@@ -185,8 +194,8 @@ def overview(session: Session, warehouse: Connection, actor: Actor, now: datetim
                             _status(value, target),
                             target.goal if target else None,
                             target.direction if target else None,
-                            trends.change(None if partial else value, _value(previous, kpi)),
-                            trends.change(None if partial else value, _value(last_year, kpi)),
+                            trends.change(None if partial else value, kpi_of(now_cubes, f"p_{key}", kpi)),
+                            trends.change(None if partial else value, kpi_of(year_cubes, key, kpi)),
                             trends.anomaly(value, band),
                             band,
                             spark,

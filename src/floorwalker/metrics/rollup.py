@@ -245,3 +245,20 @@ def customer_metrics(
         "ces_responses": m.ces_responses,
         "ces_scale": m.ces_scale,
     }
+
+
+#: Channels whose waits are seconds to minutes. Headline ASA figures (overview tiles, the
+#: report) are theirs alone: an email's wait is hours and would swamp a center-wide mean.
+REAL_TIME_CHANNELS = ("voice", "chat", "messaging")
+
+
+def real_time_asa(channel_rows: Sequence[Mapping[str, Any]]) -> float | None:
+    """ASA over the real-time channels from per-channel metrics rows: the answered-weighted
+    mean of their ASAs (ASA is Σ wait of answered / answered, so this is exact)."""
+    waited = answered = 0.0
+    for row in channel_rows:
+        asa, count = row.get("asa_s"), row.get("answered") or 0
+        if row.get("channel") in REAL_TIME_CHANNELS and asa is not None and count:
+            waited += float(asa) * count
+            answered += count
+    return waited / answered if answered else None

@@ -39,23 +39,8 @@ HEADLINE: tuple[KpiSpec, ...] = (
 )
 SPECS = {s.key: s for s in HEADLINE}
 
-#: Channels whose waits are seconds to minutes; the headline ASA is theirs alone (an
-#: email's "speed of answer" is hours and would swamp a center-wide mean).
-REAL_TIME_CHANNELS = ("voice", "chat", "messaging")
 #: Labels of headline KPIs that differ from the KPI's own name.
 HEADLINE_LABELS = {"asa_s": "ASA (voice and chat)"}
-
-
-def real_time_asa(channel_rows: list[Mapping[str, Any]]) -> float | None:
-    """ASA over the real-time channels from per-channel cube rows: the answered-weighted
-    mean of their ASAs (ASA is Σ wait of answered / answered, so this is exact)."""
-    waited = answered = 0.0
-    for row in channel_rows:
-        asa, count = row.get("asa_s"), row.get("answered") or 0
-        if row.get("channel") in REAL_TIME_CHANNELS and asa is not None and count:
-            waited += float(asa) * count
-            answered += count
-    return waited / answered if answered else None
 
 
 def num(row: Row | None, key: str) -> float | None:

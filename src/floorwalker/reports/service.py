@@ -15,12 +15,12 @@ from floorwalker.auth import audit
 from floorwalker.auth.permissions import Actor
 from floorwalker.contacts.models import contacts
 from floorwalker.errors import InvalidInput, PermissionDenied
-from floorwalker.metrics import agent_time, target_service, trends
+from floorwalker.metrics import agent_time, rollup, target_service, trends
 from floorwalker.metrics import service as metrics_service
 from floorwalker.metrics.service import CubeRequest
 from floorwalker.metrics.targets import Target
 from floorwalker.org.models import Employee, Queue, Site, Team
-from floorwalker.reports import charts, content, kpis
+from floorwalker.reports import charts, content
 from floorwalker.reports.appendix import QueueInfo, ReportSettings
 
 FORMATS = ("pdf", "xlsx", "html")
@@ -67,7 +67,7 @@ def _period_rows(
     total = cube(agent_time=True, customer=True)
     total_row = dict(total[0]) if total else None
     if total_row is not None:
-        total_row["asa_s"] = kpis.real_time_asa(cube(by=("channel",)))
+        total_row["asa_s"] = rollup.real_time_asa(cube(by=("channel",)))
     return content.PeriodRows(
         start=start,
         end=end,
