@@ -12,8 +12,8 @@ WAREHOUSE = set(warehouse_metadata.tables)
 def test_init_again_changes_nothing(stores) -> None:
     first = init_stores(stores.settings.resolved_database_url, stores.settings.resolved_warehouse_url)
     again = init_stores(stores.settings.resolved_database_url, stores.settings.resolved_warehouse_url)
-    assert first == again == {"operational_revision": "0002", "warehouse_version": WAREHOUSE_SCHEMA_VERSION}
-    assert current_revision(stores.operational) == "0002"
+    assert first == again == {"operational_revision": "0004", "warehouse_version": WAREHOUSE_SCHEMA_VERSION}
+    assert current_revision(stores.operational) == "0004"
     assert upgrade_warehouse(stores.warehouse) == WAREHOUSE_SCHEMA_VERSION
 
 
@@ -49,7 +49,7 @@ def test_migrations_downgrade_and_upgrade_again(tmp_path) -> None:
         command.downgrade(config, "base")
     assert current_revision(engine) is None
     upgrade_operational(engine)
-    assert current_revision(engine) == "0002"
+    assert current_revision(engine) == "0004"
 
 
 def test_urls() -> None:
