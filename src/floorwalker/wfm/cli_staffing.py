@@ -322,3 +322,67 @@ def erlang_a_command(
         sl_convention=sl_convention,
         as_json=as_json,
     )
+
+
+@app.command("requirements")
+@friendly_errors
+def requirements_command(
+    week: str = typer.Option(
+        ..., "--week", metavar="YYYY-MM-DD", help="Any day of the week (Monday–Sunday)."
+    ),
+    site: str | None = typer.Option(None, "--site", help="Only the queues of this site (code)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Agents on contacts and agents to schedule per queue and interval for a week, from the
+    newest saved forecast of each queue (a forecast is built and saved first where none covers
+    the week). Centre totals are the per-queue sum (see docs/workforce.md, multi-skill)."""
+    from datetime import date, timedelta
+
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import print_table, settings
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.wfm import service
+    from floorwalker.wfm.requirements import totals
+
+    try:
+        day = date.fromisoformat(week)
+    except ValueError:
+        fail(f"--week: '{week}' is not a date (YYYY-MM-DD)", 2)
+    monday = day - timedelta(days=day.weekday())
+    s = settings()
+    try:
+        with (
+            operational_session(s.resolved_database_url) as session,
+            get_engine(s.resolved_warehouse_url).connect() as warehouse,
+        ):
+            result = service.week_requirements(session, warehouse, SYSTEM, site, monday)
+    except InvalidInput as exc:
+        fail(exc.message, 2)
+    per_queue: dict[str, list[dict[str, Any]]] = {q["queue"]: [] for q in result.queues}
+    for r in result.requirements:
+        row = service.requirement_dict(r)
+        per_queue[row.pop("queue")].append(row)
+    payload = {
+        "week": monday.isoformat(),
+        "site": site,
+        "queues": [{**q, "intervals": per_queue[q["queue"]]} for q in result.queues],
+        "totals": [
+            {
+                "interval_start_utc": service.requirement_dict_start(t.interval_start),
+                "agents": t.agents,
+                "scheduled_agents": t.scheduled_agents,
+            }
+            for t in totals(result.requirements)
+        ],
+        "skipped": result.skipped,
+    }
+    if as_json:
+        print_json(payload)
+        return
+    print_table(
+        [{"queue": q, **{k: v for k, v in row.items() if k != "interval_start_utc"}}
+         for q, rows in per_queue.items() for row in rows],
+        as_json=False, as_csv=False,
+    )  # fmt: skip
+    for skip in result.skipped:
+        typer.echo(f"skipped {skip['queue']}: {skip['reason']}")
