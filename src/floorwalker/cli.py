@@ -15,6 +15,7 @@ from floorwalker.metrics.cli import app as metrics_app
 from floorwalker.org.cli import app as org_app
 from floorwalker.quality.cli import app as qa_app
 from floorwalker.sim.cli import simulate as simulate_command
+from floorwalker.wfm.cli_capacity import app as capacity_app
 from floorwalker.wfm.cli_forecast import app as forecast_app
 from floorwalker.wfm.cli_staffing import app as staffing_app
 
@@ -31,6 +32,7 @@ app.command("simulate")(simulate_command)
 app.add_typer(forecast_app, name="forecast")
 app.add_typer(qa_app, name="qa")
 app.add_typer(staffing_app, name="staffing")
+app.add_typer(capacity_app, name="capacity")
 
 
 @app.command()

@@ -168,7 +168,7 @@ class WeekRequirements:
     skipped: list[dict[str, str]]
 
 
-def _site_queues(session: Session, site: str | None) -> list[Queue]:
+def site_queues(session: Session, site: str | None) -> list[Queue]:
     stmt = select(Queue).where(Queue.active.is_(True))
     if site is not None:
         site_id = session.scalars(select(Site.id).where(Site.code == site)).one_or_none()
@@ -199,7 +199,7 @@ def week_requirements(
     out: list[Requirement] = []
     queues: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
-    for q in _site_queues(session, site):
+    for q in site_queues(session, site):
         zone = queue_time_zone(session, q.code)
         start, _ = local_day_bounds_utc(monday, zone)
         end, _ = local_day_bounds_utc(monday + timedelta(days=7), zone)
