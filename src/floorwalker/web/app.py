@@ -180,6 +180,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from floorwalker.quality import api as quality_api
     from floorwalker.quality import calibration_pages as quality_calibration_pages
     from floorwalker.quality import pages as quality_pages
+    from floorwalker.wfm import pages as wfm_pages
 
     for router in (auth_api.router, org_api.router, metrics_api.router, contacts_api.router):
         app.include_router(router, prefix="/api/v1")
@@ -187,6 +188,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(quality_api.router, prefix="/api/v1")
     app.include_router(quality_pages.router)
+    app.include_router(wfm_pages.router)
     app.include_router(quality_calibration_pages.router)
     app.include_router(quality_calibration_pages.analytics_router)
     return app

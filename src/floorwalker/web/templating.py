@@ -25,6 +25,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Skills", "/org/skills", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Sites", "/org/sites", frozenset({"admin", "manager"})),
     ("Imports", "/imports", frozenset({"admin", "manager"})),
+    ("Planning", "/wfm", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Quality", "/qa", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Users", "/auth/users", frozenset({"admin"})),
     ("Audit log", "/auth/audit", frozenset({"admin", "manager"})),

@@ -186,11 +186,13 @@ def week_requirements(
     monday: date,
     *,
     interval_min: int = 30,
+    build_missing: bool = True,
 ) -> WeekRequirements:
     """Requirements for the site-local week starting ``monday`` (Monday 00:00 to the next
     Monday 00:00 of each queue's site), from the newest saved forecast version with rows in
     that week; a queue without one gets a new version first (managers and admins; others
-    get a clear error). A queue with no contacts in its history is skipped, not guessed."""
+    get a clear error; with ``build_missing=False`` such a queue is listed as skipped). A
+    queue with no contacts in its history is skipped, not guessed."""
     from floorwalker.wfm import versions_service as versions
 
     versions.require_reader(actor)
@@ -204,6 +206,9 @@ def week_requirements(
         start, _ = local_day_bounds_utc(monday, zone)
         end, _ = local_day_bounds_utc(monday + timedelta(days=7), zone)
         version_id = versions.latest_covering(session, q.id, start, end)
+        if version_id is None and not build_missing:
+            skipped.append({"queue": q.code, "reason": f"no saved forecast covers the week of {monday}"})
+            continue
         if version_id is None:
             if actor.role not in versions.PLANNER_ROLES:
                 raise NotFound(
