@@ -195,3 +195,35 @@ def test_staffing_requirements_cli(stores, db, monkeypatch) -> None:
     assert (nine["agents"], nine["contacts"]) == (2, 3.0)
     bad = CliRunner().invoke(app, ["staffing", "requirements", "--week", "next week", "--json"])
     assert bad.exit_code == 2 and "--week" in bad.output
+
+
+def test_forecast_save_versions_accuracy_and_settings_cli(stores, db, monkeypatch) -> None:
+    s = stores.settings
+    monkeypatch.setenv("FLOORWALKER_DATA", str(s.data))
+    for name in ("DATABASE_URL", "WAREHOUSE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    if s.database_url:
+        monkeypatch.setenv("DATABASE_URL", s.database_url)
+        monkeypatch.setenv("WAREHOUSE_URL", s.warehouse_url)
+    _history(stores, db, monkeypatch)
+    run = CliRunner().invoke
+    saved = run(app, ["forecast", "save", "--queue", "sales", "--horizon-days", "2", "--method",
+                      "weighted_average", "--history-days", "42", "--json"])  # fmt: skip
+    assert saved.exit_code == 0, saved.output
+    vid = json.loads(saved.output)["id"]
+    listed = json.loads(run(app, ["forecast", "versions", "--queue", "sales", "--json"]).output)
+    assert [v["id"] for v in listed] == [vid]
+    _load(stores, datetime(2026, 10, 13, 9), 3)
+    _load(stores, datetime(2026, 10, 13, 10), 2)
+    monkeypatch.setattr("floorwalker.clock.now_aware", lambda: datetime(2026, 10, 14, 8, tzinfo=UTC))
+    acc = json.loads(run(app, ["forecast", "accuracy", "--version", str(vid), "--json"]).output)
+    # Day 1: 3 + 1 forecast against 3 + 2 actual: WAPE 1/5, bias −1/5.
+    assert acc["by_horizon"][0]["wape"] == pytest.approx(0.2) and acc["bias"] == pytest.approx(-0.2)
+    args = ["staffing", "settings", "--queue", "sales", "--model", "erlang_a", "--patience-s", "90", "--json"]
+    setting = run(app, args)
+    assert setting.exit_code == 0, setting.output
+    assert json.loads(setting.output)["model"] == "erlang_a"
+    bad = run(app, ["staffing", "settings", "--queue", "sales", "--target-sl", "2"])
+    assert bad.exit_code == 2 and "target_sl" in bad.output
+    bad = run(app, ["forecast", "save", "--queue", "nope", "--horizon-days", "2"])
+    assert bad.exit_code != 0 and "nope" in bad.output

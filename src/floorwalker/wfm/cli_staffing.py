@@ -386,3 +386,60 @@ def requirements_command(
     )  # fmt: skip
     for skip in result.skipped:
         typer.echo(f"skipped {skip['queue']}: {skip['reason']}")
+
+
+@app.command("settings")
+@friendly_errors
+def settings_command(
+    queue: str = typer.Option(..., "--queue", help="Queue (code)."),
+    model: str | None = typer.Option(None, "--model", help="Voice: erlang_c or erlang_a."),
+    target_sl: float | None = typer.Option(None, "--target-sl", help="Service-level goal, e.g. 0.8."),
+    target_asa_s: float | None = typer.Option(None, "--target-asa-s", help="ASA goal, seconds."),
+    max_occupancy: float | None = typer.Option(None, "--max-occupancy", help="Occupancy cap, e.g. 0.85."),
+    patience_s: float | None = typer.Option(None, "--patience-s", help="Erlang A: mean patience, seconds."),
+    max_abandon: float | None = typer.Option(None, "--max-abandon", help="Erlang A: abandonment cap."),
+    response_goal_s: float | None = typer.Option(
+        None, "--response-goal-s", help="Email / back office: goal in open-time seconds."
+    ),
+    planned_shrinkage: float | None = typer.Option(None, "--planned-shrinkage", help="e.g. 0.2"),
+    unplanned_shrinkage: float | None = typer.Option(None, "--unplanned-shrinkage", help="e.g. 0.1"),
+    default_aht_s: float | None = typer.Option(
+        None, "--default-aht-s", help="AHT where the forecast has none."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show a queue's planning settings for requirements, changing the ones given."""
+    from dataclasses import asdict
+
+    from sqlalchemy import select
+
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import settings
+    from floorwalker.db import operational_session
+    from floorwalker.errors import NotFound
+    from floorwalker.org.models import Queue
+    from floorwalker.wfm import service
+
+    given = {
+        "model": model, "target_sl": target_sl, "target_asa_s": target_asa_s, "max_occupancy": max_occupancy,
+        "patience_s": patience_s, "max_abandon": max_abandon, "response_goal_s": response_goal_s,
+        "planned_shrinkage": planned_shrinkage, "unplanned_shrinkage": unplanned_shrinkage,
+        "default_aht_s": default_aht_s,
+    }  # fmt: skip
+    changes = {k: v for k, v in given.items() if v is not None}
+    try:
+        with operational_session(settings().resolved_database_url) as session:
+            if changes:
+                plan = service.set_queue_plan(session, SYSTEM, queue, **changes)
+            else:
+                q = session.scalars(select(Queue).where(Queue.code == queue)).one_or_none()
+                if q is None:
+                    raise NotFound(f"--queue: no queue with code '{queue}'", field="queue")
+                plan = service.queue_plan(session, q)
+    except InvalidInput as exc:
+        fail(exc.message, 2)
+    if as_json:
+        print_json(asdict(plan))
+    else:
+        for key, value in asdict(plan).items():
+            typer.echo(f"{key}: {value}")
