@@ -227,3 +227,18 @@ def test_forecast_save_versions_accuracy_and_settings_cli(stores, db, monkeypatc
     assert bad.exit_code == 2 and "target_sl" in bad.output
     bad = run(app, ["forecast", "save", "--queue", "nope", "--horizon-days", "2"])
     assert bad.exit_code != 0 and "nope" in bad.output
+
+
+def test_a_forecast_covering_part_of_the_week_is_used_and_said(stores, db, monkeypatch) -> None:
+    _history(stores, db, monkeypatch)
+    _save(db, stores, horizon=3)  # Tue 13 – Thu 15 Oct: part of the week of Monday 12 Oct
+    with stores.warehouse.connect() as wh:
+        week = service.week_requirements(db, wh, SUPERVISOR, "LON", date(2026, 10, 12))
+    assert week.notes == [
+        {"queue": "sales", "reason": "the newest saved forecast covers only part of the week of 2026-10-12"}
+    ]
+    assert {r.interval_start.date() for r in week.requirements} == {date(2026, 10, d) for d in (13, 14, 15)}
+    _save(db, stores, horizon=14)
+    with stores.warehouse.connect() as wh:
+        full = service.week_requirements(db, wh, SUPERVISOR, "LON", date(2026, 10, 12))
+    assert full.notes == [] and len({r.interval_start.date() for r in full.requirements}) == 6

@@ -375,6 +375,7 @@ def requirements_command(
             for t in totals(result.requirements)
         ],
         "skipped": result.skipped,
+        "notes": result.notes,
     }
     if as_json:
         print_json(payload)
@@ -386,6 +387,8 @@ def requirements_command(
     )  # fmt: skip
     for skip in result.skipped:
         typer.echo(f"skipped {skip['queue']}: {skip['reason']}")
+    for note in result.notes:
+        typer.echo(f"note {note['queue']}: {note['reason']}")
 
 
 @app.command("settings")

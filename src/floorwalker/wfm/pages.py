@@ -222,7 +222,8 @@ def requirements_page(
         {
             "monday": monday, "site": site, "sites": _sites(db), "queue": queue, "measure": measure,
             "queues": [q["queue"] for q in result.queues], "days": days, "grid": grid, "top": top,
-            "skipped": result.skipped, "flash": flash, "can_plan": actor.role in versions.PLANNER_ROLES,
+            "skipped": result.skipped + result.notes, "flash": flash,
+            "can_plan": actor.role in versions.PLANNER_ROLES,
             "daily": [sum(v for (_, d2), v in cells.items() if d2 == d) for d in days],
         },
     )  # fmt: skip

@@ -3,7 +3,7 @@ planning settings, and a week's staffing requirements from saved forecasts."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -159,13 +159,15 @@ def _validate_plan(plan: QueuePlan) -> None:
 @dataclass(frozen=True)
 class WeekRequirements:
     """A week's requirements: per queue (with the forecast version used), the per-interval
-    totals over queues, and the queues left out (no history to forecast from)."""
+    totals over queues, the queues left out (no history to forecast from) and notes
+    (a queue staffed from a forecast that covers only part of the week)."""
 
     monday: date
     interval_min: int
     queues: list[dict[str, Any]]
     requirements: list[Requirement]
     skipped: list[dict[str, str]]
+    notes: list[dict[str, str]] = field(default_factory=list)
 
 
 def site_queues(session: Session, site: str | None) -> list[Queue]:
@@ -201,34 +203,41 @@ def week_requirements(
     out: list[Requirement] = []
     queues: list[dict[str, Any]] = []
     skipped: list[dict[str, str]] = []
+    notes: list[dict[str, str]] = []
     for q in site_queues(session, site):
         zone = queue_time_zone(session, q.code)
         start, _ = local_day_bounds_utc(monday, zone)
         end, _ = local_day_bounds_utc(monday + timedelta(days=7), zone)
-        version_id = versions.latest_covering(session, q.id, start, end)
+        version_id, full = versions.week_coverage(session, q.id, monday, zone, start, end)
+        if not full and build_missing and actor.role in versions.PLANNER_ROLES:
+            today = local_today(clock.now_aware(), zone)
+            horizon = (monday + timedelta(days=7) - today).days
+            try:
+                if horizon < 1:
+                    raise InvalidInput(f"the week of {monday} is past: no new forecast is made for it")
+                version_id = versions.create_version(
+                    session, warehouse, actor, queue=q.code, horizon_days=horizon, interval_min=interval_min
+                ).id
+                full = True
+            except InvalidInput as exc:
+                if version_id is None:
+                    skipped.append({"queue": q.code, "reason": exc.message})
+                    continue
         if version_id is None and not build_missing:
             skipped.append({"queue": q.code, "reason": f"no saved forecast covers the week of {monday}"})
             continue
         if version_id is None:
-            if actor.role not in versions.PLANNER_ROLES:
-                raise NotFound(
-                    f"queue '{q.code}' has no saved forecast for the week of {monday}; "
-                    "a manager must save one",
-                    field="week",
-                )
-            today = local_today(clock.now_aware(), zone)
-            horizon = (monday + timedelta(days=7) - today).days
-            if horizon < 1:
-                raise InvalidInput(
-                    f"--week: the week of {monday} is past and has no saved forecast", field="week"
-                )
-            try:
-                version_id = versions.create_version(
-                    session, warehouse, actor, queue=q.code, horizon_days=horizon, interval_min=interval_min
-                ).id
-            except InvalidInput as exc:
-                skipped.append({"queue": q.code, "reason": exc.message})
-                continue
+            raise NotFound(
+                f"queue '{q.code}' has no saved forecast for the week of {monday}; a manager must save one",
+                field="week",
+            )
+        if not full:
+            notes.append(
+                {
+                    "queue": q.code,
+                    "reason": f"the newest saved forecast covers only part of the week of {monday}",
+                }
+            )
         version = versions.get_version(session, actor, version_id)
         plan = queue_plan(session, q)
         rows = [r for r in versions.adjusted_rows(session, actor, version_id) if start <= r.start < end]
@@ -246,7 +255,7 @@ def week_requirements(
                 "time_zone": zone,
             }
         )
-    return WeekRequirements(monday, interval_min, queues, out, skipped)
+    return WeekRequirements(monday, interval_min, queues, out, skipped, notes)
 
 
 def requirement_dict_start(moment: datetime) -> str:

@@ -321,8 +321,14 @@ def accuracy_dict(accuracy: list[acc.HorizonAccuracy]) -> dict[str, Any]:
     }  # fmt: skip
 
 
-def latest_covering(session: Session, queue_id: int, start_utc: datetime, end_utc: datetime) -> int | None:
-    """The newest version of the queue with rows in [start_utc, end_utc), if any."""
+def week_coverage(
+    session: Session, queue_id: int, monday: date, time_zone: str, start_utc: datetime, end_utc: datetime
+) -> tuple[int | None, bool]:
+    """The version to staff the site-local week from ``monday`` with, and whether it covers
+    the whole week: the newest of the last three versions with rows in the week whose rows
+    reach the week's last open weekday (open weekdays: those the version forecasts at all;
+    all seven for a version shorter than a week),
+    else the newest with any rows in the week (partial)."""
     stmt = (
         select(ForecastVersion.id)
         .join(ForecastRowRecord, ForecastRowRecord.version_id == ForecastVersion.id)
@@ -331,7 +337,21 @@ def latest_covering(session: Session, queue_id: int, start_utc: datetime, end_ut
             ForecastRowRecord.interval_start_utc >= start_utc,
             ForecastRowRecord.interval_start_utc < end_utc,
         )
+        .group_by(ForecastVersion.id)
         .order_by(ForecastVersion.id.desc())
-        .limit(1)
+        .limit(3)
     )
-    return session.scalars(stmt).first()
+    ids = list(session.scalars(stmt))
+    zone = ZoneInfo(time_zone)
+    for vid in ids:
+        starts = session.scalars(
+            select(ForecastRowRecord.interval_start_utc).where(ForecastRowRecord.version_id == vid)
+        )
+        days = {s.replace(tzinfo=UTC).astimezone(zone).date() for s in starts}
+        # Open weekdays are known from a version spanning a week; a shorter one could
+        # miss any day, so every weekday counts.
+        weekdays = {d.weekday() for d in days} if (max(days) - min(days)).days >= 6 else set(range(7))
+        needed = [monday + timedelta(days=i) for i in range(7) if i in weekdays]
+        if needed and max(days) >= needed[-1]:
+            return vid, True
+    return (ids[0], False) if ids else (None, False)
