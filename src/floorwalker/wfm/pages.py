@@ -93,7 +93,9 @@ def forecast_page(
             d["original"] += r.original
             d["lo"] += r.lo
             d["hi"] += r.hi
-        code = next(x["queue"] for x in listed if x["id"] == chosen) if listed else queue
+        owner = db.get(Queue, v.queue_id)
+        code = owner.code if owner is not None else queue
+        context["queue"] = code
         points = wfm_service.warehouse_history(
             db, warehouse, actor, queue=str(code), interval_min=v.interval_min,
             start=v.history_end - timedelta(days=27), end=v.history_end,
