@@ -23,7 +23,7 @@ def test_init_twice_is_harmless(env) -> None:
     second = runner.invoke(app, ["init", "--json"])
     assert first.exit_code == second.exit_code == 0, first.output
     assert json.loads(first.output) == json.loads(second.output)
-    assert json.loads(second.output)["operational_revision"] == "0002"
+    assert json.loads(second.output)["operational_revision"] == "0004"
     assert (env / "data" / "floorwalker.db").exists() and (env / "data" / "warehouse.duckdb").exists()
 
 
