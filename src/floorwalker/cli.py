@@ -16,6 +16,7 @@ from floorwalker.org.cli import app as org_app
 from floorwalker.quality.cli import app as qa_app
 from floorwalker.reports.cli import report as report_command
 from floorwalker.sim.cli import simulate as simulate_command
+from floorwalker.wfm.cli_capacity import app as capacity_app
 from floorwalker.wfm.cli_forecast import app as forecast_app
 from floorwalker.wfm.cli_schedule import app as schedule_app
 from floorwalker.wfm.cli_staffing import app as staffing_app
@@ -35,6 +36,7 @@ app.add_typer(qa_app, name="qa")
 app.add_typer(staffing_app, name="staffing")
 app.command("report")(report_command)
 app.add_typer(schedule_app, name="schedule")
+app.add_typer(capacity_app, name="capacity")
 
 
 @app.command()

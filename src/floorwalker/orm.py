@@ -26,3 +26,4 @@ def import_all_models() -> None:
     from floorwalker.org import models as _org  # noqa: F401
     from floorwalker.quality import models as _quality  # noqa: F401
     from floorwalker.sim import models as _sim  # noqa: F401
+    from floorwalker.wfm import models as _wfm  # noqa: F401

@@ -182,6 +182,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from floorwalker.quality import pages as quality_pages
     from floorwalker.reports import api as reports_api
     from floorwalker.reports import pages as reports_pages
+    from floorwalker.wfm import pages as wfm_pages
 
     for router in (auth_api.router, org_api.router, metrics_api.router, contacts_api.router):
         app.include_router(router, prefix="/api/v1")
@@ -189,6 +190,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         app.include_router(router)
     app.include_router(quality_api.router, prefix="/api/v1")
     app.include_router(quality_pages.router)
+    app.include_router(wfm_pages.router)
     app.include_router(quality_calibration_pages.router)
     app.include_router(quality_calibration_pages.analytics_router)
     app.include_router(reports_api.router, prefix="/api/v1")

@@ -28,6 +28,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Skills", "/org/skills", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Sites", "/org/sites", frozenset({"admin", "manager"})),
     ("Imports", "/imports", frozenset({"admin", "manager"})),
+    ("Planning", "/wfm", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Quality", "/qa", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Reports", "/reports", frozenset({"admin", "manager", "supervisor"})),
     ("What-if", "/sim", frozenset({"admin", "manager", "supervisor"})),

@@ -280,3 +280,84 @@ def backtest_command(
     ]
     print_table(table, as_json=False, as_csv=False)
     typer.echo(f"{result.origins} origins; lowest WAPE: {result.best()}")
+
+
+@contextmanager
+def _stores() -> Iterator[tuple[Any, Any]]:
+    from floorwalker.db import get_engine, operational_session
+
+    s = settings()
+    with (
+        operational_session(s.resolved_database_url) as session,
+        get_engine(s.resolved_warehouse_url).connect() as warehouse,
+    ):
+        yield session, warehouse
+
+
+@app.command("save")
+@friendly_errors
+def save_command(
+    queue: str = typer.Option(..., "--queue", help="Queue (code) whose warehouse history is forecast."),
+    horizon_days: int = typer.Option(..., "--horizon-days", min=1, max=731, help="Open days to forecast."),
+    interval_min: int = IntervalOption,
+    method: str = typer.Option("auto", "--method", help=f"auto or one of: {', '.join(METHODS)}."),
+    level: float = LevelOption,
+    history_days: int = HistoryDaysOption,
+    country: str | None = CountryOption,
+    note: str = typer.Option("", "--note", help="Why this version (shown with it)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the saved version as JSON."),
+) -> None:
+    """Forecast a queue from the warehouse and save the rows as a new version (for
+    requirements, overrides and forecast-vs-actual accuracy later)."""
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.wfm import versions_service as versions
+
+    with _bad_input(), _stores() as (session, warehouse):
+        v = versions.create_version(
+            session, warehouse, SYSTEM, queue=queue, horizon_days=horizon_days, interval_min=interval_min,
+            method=method, level=level, history_days=history_days, country=country, note=note,
+        )  # fmt: skip
+        payload = {**versions.version_dict(v), "queue": queue}
+    if as_json:
+        print_json(payload)
+    else:
+        typer.echo(f"saved forecast version {payload['id']} of {queue} ({payload['method']})")
+
+
+@app.command("versions")
+@friendly_errors
+def versions_command(
+    queue: str | None = typer.Option(None, "--queue", help="Only this queue's versions."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Saved forecast versions, newest first."""
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.wfm import versions_service as versions
+
+    with _stores() as (session, _):
+        rows = versions.list_versions(session, SYSTEM, queue)
+    if as_json:
+        print_json(rows)
+    else:
+        keys = ("id", "queue", "method", "history_end", "horizon_days", "created_by", "created_at")
+        print_table([{k: r[k] for k in keys} for r in rows], as_json=False, as_csv=False)
+
+
+@app.command("accuracy")
+@friendly_errors
+def accuracy_command(
+    version: int = typer.Option(..., "--version", help="Saved version id (see `forecast versions`)."),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Forecast vs actual of a saved version: WAPE and bias by horizon (days ahead), with
+    and without the manager's overrides."""
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.wfm import versions_service as versions
+
+    with _stores() as (session, warehouse):
+        payload = versions.accuracy_dict(versions.accuracy(session, warehouse, SYSTEM, version))
+    if as_json:
+        print_json({"version": version, **payload})
+        return
+    print_table(payload["by_horizon"], as_json=False, as_csv=False)
+    typer.echo(f"overall WAPE {payload['wape']}, bias {payload['bias']}")

@@ -322,3 +322,127 @@ def erlang_a_command(
         sl_convention=sl_convention,
         as_json=as_json,
     )
+
+
+@app.command("requirements")
+@friendly_errors
+def requirements_command(
+    week: str = typer.Option(
+        ..., "--week", metavar="YYYY-MM-DD", help="Any day of the week (Monday–Sunday)."
+    ),
+    site: str | None = typer.Option(None, "--site", help="Only the queues of this site (code)."),
+    as_json: bool = typer.Option(False, "--json", help="Print one JSON object."),
+) -> None:
+    """Agents on contacts and agents to schedule per queue and interval for a week, from the
+    newest saved forecast of each queue (a forecast is built and saved first where none covers
+    the week). Centre totals are the per-queue sum (see docs/workforce.md, multi-skill)."""
+    from datetime import date, timedelta
+
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import print_table, settings
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.wfm import service
+    from floorwalker.wfm.requirements import totals
+
+    try:
+        day = date.fromisoformat(week)
+    except ValueError:
+        fail(f"--week: '{week}' is not a date (YYYY-MM-DD)", 2)
+    monday = day - timedelta(days=day.weekday())
+    s = settings()
+    try:
+        with (
+            operational_session(s.resolved_database_url) as session,
+            get_engine(s.resolved_warehouse_url).connect() as warehouse,
+        ):
+            result = service.week_requirements(session, warehouse, SYSTEM, site, monday)
+    except InvalidInput as exc:
+        fail(exc.message, 2)
+    per_queue: dict[str, list[dict[str, Any]]] = {q["queue"]: [] for q in result.queues}
+    for r in result.requirements:
+        row = service.requirement_dict(r)
+        per_queue[row.pop("queue")].append(row)
+    payload = {
+        "week": monday.isoformat(),
+        "site": site,
+        "queues": [{**q, "intervals": per_queue[q["queue"]]} for q in result.queues],
+        "totals": [
+            {
+                "interval_start_utc": service.requirement_dict_start(t.interval_start),
+                "agents": t.agents,
+                "scheduled_agents": t.scheduled_agents,
+            }
+            for t in totals(result.requirements)
+        ],
+        "skipped": result.skipped,
+        "notes": result.notes,
+    }
+    if as_json:
+        print_json(payload)
+        return
+    print_table(
+        [{"queue": q, **{k: v for k, v in row.items() if k != "interval_start_utc"}}
+         for q, rows in per_queue.items() for row in rows],
+        as_json=False, as_csv=False,
+    )  # fmt: skip
+    for skip in result.skipped:
+        typer.echo(f"skipped {skip['queue']}: {skip['reason']}")
+    for note in result.notes:
+        typer.echo(f"note {note['queue']}: {note['reason']}")
+
+
+@app.command("settings")
+@friendly_errors
+def settings_command(
+    queue: str = typer.Option(..., "--queue", help="Queue (code)."),
+    model: str | None = typer.Option(None, "--model", help="Voice: erlang_c or erlang_a."),
+    target_sl: float | None = typer.Option(None, "--target-sl", help="Service-level goal, e.g. 0.8."),
+    target_asa_s: float | None = typer.Option(None, "--target-asa-s", help="ASA goal, seconds."),
+    max_occupancy: float | None = typer.Option(None, "--max-occupancy", help="Occupancy cap, e.g. 0.85."),
+    patience_s: float | None = typer.Option(None, "--patience-s", help="Erlang A: mean patience, seconds."),
+    max_abandon: float | None = typer.Option(None, "--max-abandon", help="Erlang A: abandonment cap."),
+    response_goal_s: float | None = typer.Option(
+        None, "--response-goal-s", help="Email / back office: goal in open-time seconds."
+    ),
+    planned_shrinkage: float | None = typer.Option(None, "--planned-shrinkage", help="e.g. 0.2"),
+    unplanned_shrinkage: float | None = typer.Option(None, "--unplanned-shrinkage", help="e.g. 0.1"),
+    default_aht_s: float | None = typer.Option(
+        None, "--default-aht-s", help="AHT where the forecast has none."
+    ),
+    as_json: bool = typer.Option(False, "--json"),
+) -> None:
+    """Show a queue's planning settings for requirements, changing the ones given."""
+    from dataclasses import asdict
+
+    from sqlalchemy import select
+
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import settings
+    from floorwalker.db import operational_session
+    from floorwalker.errors import NotFound
+    from floorwalker.org.models import Queue
+    from floorwalker.wfm import service
+
+    given = {
+        "model": model, "target_sl": target_sl, "target_asa_s": target_asa_s, "max_occupancy": max_occupancy,
+        "patience_s": patience_s, "max_abandon": max_abandon, "response_goal_s": response_goal_s,
+        "planned_shrinkage": planned_shrinkage, "unplanned_shrinkage": unplanned_shrinkage,
+        "default_aht_s": default_aht_s,
+    }  # fmt: skip
+    changes = {k: v for k, v in given.items() if v is not None}
+    try:
+        with operational_session(settings().resolved_database_url) as session:
+            if changes:
+                plan = service.set_queue_plan(session, SYSTEM, queue, **changes)
+            else:
+                q = session.scalars(select(Queue).where(Queue.code == queue)).one_or_none()
+                if q is None:
+                    raise NotFound(f"--queue: no queue with code '{queue}'", field="queue")
+                plan = service.queue_plan(session, q)
+    except InvalidInput as exc:
+        fail(exc.message, 2)
+    if as_json:
+        print_json(asdict(plan))
+    else:
+        for key, value in asdict(plan).items():
+            typer.echo(f"{key}: {value}")

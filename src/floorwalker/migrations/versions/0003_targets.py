@@ -1,7 +1,7 @@
 """KPI targets
 
 Revision ID: 0003
-Revises: 0001
+Revises: 0002
 Create Date: 2026-11-24 01:00:00.000000
 """
 
