@@ -30,10 +30,14 @@ def history_csv(tmp_path: Path) -> Path:
 def test_forecast_json(history_csv: Path) -> None:
     result = runner.invoke(app, ["forecast", "--history", str(history_csv), "--horizon-days", "3", "--json"])
     assert result.exit_code == 0, result.output
-    payload = json.loads(result.output)
+    rows = json.loads(result.output)  # the contract: a list of rows
+    detailed = runner.invoke(
+        app, ["forecast", "--history", str(history_csv), "--horizon-days", "3", "--json", "--details"]
+    )
+    payload = json.loads(detailed.output)
     assert payload["level"] == 0.8 and payload["interval_min"] == 30
     assert payload["method"] in {"seasonal_naive", "weighted_average", "ets", "arima"}
-    rows = payload["rows"]
+    assert payload["rows"] == rows
     assert len(rows) == 3 * 20  # 3 open days × 20 half-hours (the 5-minute counts are summed)
     assert list(rows[0]) == ["interval_start", "contacts", "lo", "hi", "aht_s"]
     assert rows[0]["interval_start"] == "2024-02-26 08:00:00"
@@ -83,6 +87,7 @@ def test_forecast_with_events_and_country(history_csv: Path, tmp_path: Path) -> 
             "--country",
             "GB",
             "--json",
+            "--details",
         ],
     )
     assert result.exit_code == 0, result.output
@@ -155,7 +160,7 @@ def test_too_short_history_for_a_backtest(tmp_path: Path) -> None:
     # The forecast itself still works: one day of history, seasonal naive.
     ok = runner.invoke(app, ["forecast", "--history", str(path), "--horizon-days", "1", "--json"])
     assert ok.exit_code == 0, ok.output
-    assert [r["contacts"] for r in json.loads(ok.output)["rows"]] == [3.0, 4.0]
+    assert [r["contacts"] for r in json.loads(ok.output)] == [3.0, 4.0]
 
 
 def test_time_zone_output_carries_offsets(tmp_path: Path) -> None:

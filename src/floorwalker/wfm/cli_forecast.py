@@ -143,7 +143,14 @@ def forecast(
     method: str = typer.Option(
         "auto", "--method", help=f"auto (chosen by backtest) or one of: {', '.join(METHODS)}."
     ),
-    as_json: bool = typer.Option(False, "--json", help="Print one JSON object (the stable contract)."),
+    as_json: bool = typer.Option(
+        False, "--json", help="Print the rows as a JSON list (the stable contract)."
+    ),
+    details: bool = typer.Option(
+        False,
+        "--details",
+        help="With --json: one object with the method, interval level, time zone, special days and rows.",
+    ),
     csv_out: Path | None = typer.Option(
         None, "--csv", help="Write the rows as CSV to this file (- = stdout)."
     ),
@@ -181,7 +188,9 @@ def forecast(
     rows = [row_dict(r, series.has_aht) for r in result.rows]
     if csv_out is not None:
         _write_csv(rows, csv_out, series.has_aht)
-    if as_json:
+    if as_json and not details:
+        print_json(rows)
+    elif as_json:
         print_json(
             {
                 "method": result.method,
