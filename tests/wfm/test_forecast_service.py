@@ -74,7 +74,18 @@ def test_forecast_cli_reads_the_queue_from_the_warehouse(stores, db, monkeypatch
         _load(stores, at + timedelta(hours=1), 0, [{"outcome": "answered", "wait_s": 5, "talk_s": 200}])
     monkeypatch.setattr("floorwalker.clock.now_aware", lambda: datetime(2026, 10, 13, 12, tzinfo=UTC))
     result = CliRunner().invoke(
-        app, ["forecast", "--queue", "sales", "--horizon-days", "2", "--history-days", "42", "--json", "--details"]
+        app,
+        [
+            "forecast",
+            "--queue",
+            "sales",
+            "--horizon-days",
+            "2",
+            "--history-days",
+            "42",
+            "--json",
+            "--details",
+        ],
     )
     assert result.exit_code == 0, result.output
     payload = json.loads(result.output)
