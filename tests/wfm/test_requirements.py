@@ -90,3 +90,20 @@ def test_totals_sum_queues_per_interval() -> None:
         (T0 + timedelta(minutes=30), chat[1].agents),
     ]
     assert voice[1].agents == 0
+
+
+def test_missing_or_zero_aht_falls_back_to_the_weeks_known_aht() -> None:
+    # Found on the demo center: a forecast interval with contacts but AHT 0 stopped the
+    # whole week's requirements with "aht_s must be greater than 0".
+    start = datetime(2026, 11, 30, 8)
+    plan = QueuePlan("sales", "voice", 20.0, max_occupancy=None)
+    demand = [
+        Demand(start, 100.0, 180.0),
+        Demand(start + timedelta(minutes=30), 100.0, 0.0),  # contacts, no usable AHT
+        Demand(start + timedelta(minutes=60), 0.0, None),  # closed: needs no AHT
+    ]
+    first, second, third = queue_requirements(plan, demand, 30)
+    assert second.aht_s == 180.0 and second.agents == first.agents
+    assert third.agents == 0
+    with pytest.raises(InvalidInput, match="the forecast has no AHT"):
+        queue_requirements(plan, [Demand(start, 5.0, None)], 30)

@@ -138,13 +138,20 @@ def queue_requirements(plan: QueuePlan, demand: Sequence[Demand], interval_min: 
     contacts = np.array([d.contacts for d in demand], dtype=np.float64)
     if np.any(contacts < 0) or not np.all(np.isfinite(contacts)):
         raise InvalidInput(f"queue '{plan.queue}': contacts must be finite and not negative")
-    aht_values = [d.aht_s if d.aht_s is not None else plan.default_aht_s for d in demand]
-    if any(a is None for a in aht_values):
+    # An interval's own AHT where the forecast has a positive one, else the queue's default,
+    # else the contact-weighted mean of the week's known AHTs. An interval with no contacts
+    # needs none (no traffic), so any positive stand-in is harmless there.
+    known = [(d.contacts, d.aht_s) for d in demand if d.aht_s is not None and d.aht_s > 0]
+    weight = sum(c for c, _ in known)
+    week_mean = sum(c * a for c, a in known) / weight if weight > 0 else None
+    fallback = plan.default_aht_s if plan.default_aht_s else week_mean
+    aht_values = [d.aht_s if d.aht_s is not None and d.aht_s > 0 else fallback for d in demand]
+    if any(a is None and c > 0 for a, c in zip(aht_values, contacts, strict=True)):
         raise InvalidInput(
             f"queue '{plan.queue}': the forecast has no AHT; set the queue's default AHT",
             field="default_aht_s",
         )
-    aht = np.array(aht_values, dtype=np.float64)
+    aht = np.array([a if a is not None else 1.0 for a in aht_values], dtype=np.float64)
     traffic = traffic_erlangs(contacts, interval_s, aht)
     occupancy = plan.max_occupancy
     if model == "erlang_c":
