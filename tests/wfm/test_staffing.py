@@ -131,3 +131,16 @@ def test_erlang_a_solves_twenty_thousand_erlangs() -> None:
     short = erlang_a(need - 1, 20_000.0, 180, 300, 20)
     assert float(ok.service_level) >= 0.8 and float(ok.abandon_probability) <= 0.01
     assert float(short.service_level) < 0.8 or float(short.abandon_probability) > 0.01
+
+
+def test_deferred_work_in_business_hours_runs_on_the_workable_clock() -> None:
+    # Four one-hour intervals, open, closed, closed, open; 10 items of 6 minutes arrive in
+    # each closed hour; the goal is 30 business minutes. Both hours' items start their
+    # clock when the center opens again: 2 hours of work due within 30 open minutes → 4.
+    arrivals = [0, 10, 10, 0]
+    masked = deferred_required_agents(arrivals, 3600, 360, 1800, workable=[True, False, False, True])
+    assert masked.agents == 4
+    # Staffed round the clock, each hour's hour of work is due 30 minutes later → 2.
+    assert deferred_required_agents(arrivals, 3600, 360, 1800).agents == 2
+    # No mask and an all-open mask are the same model.
+    assert deferred_required_agents(arrivals, 3600, 360, 1800, workable=[True] * 4).agents == 2

@@ -129,8 +129,15 @@ def _check(plan: QueuePlan) -> str:
     return model
 
 
-def queue_requirements(plan: QueuePlan, demand: Sequence[Demand], interval_min: int) -> list[Requirement]:
-    """Requirements of every interval in ``demand`` (in time order for deferred work)."""
+def queue_requirements(
+    plan: QueuePlan,
+    demand: Sequence[Demand],
+    interval_min: int,
+    workable: Sequence[bool] | None = None,
+) -> list[Requirement]:
+    """Requirements of every interval in ``demand`` (in time order for deferred work).
+    ``workable``: one flag per interval, the site's business hours; deferred work is
+    staffed only in workable intervals (arrivals outside them wait for the next one)."""
     model = _check(plan)
     if not demand:
         return []
@@ -170,7 +177,7 @@ def queue_requirements(plan: QueuePlan, demand: Sequence[Demand], interval_min: 
             target_asa_s=plan.target_asa_s, max_occupancy=occupancy,
         )  # fmt: skip
     else:
-        agents = _deferred(plan, contacts, aht, interval_s)
+        agents = _deferred(plan, contacts, aht, interval_s, workable)
     shrinkage = total_shrinkage(plan.planned_shrinkage, plan.unplanned_shrinkage)
     scheduled = scheduled_agents(agents, shrinkage)
     return [
@@ -182,9 +189,16 @@ def queue_requirements(plan: QueuePlan, demand: Sequence[Demand], interval_min: 
     ]  # fmt: skip
 
 
-def _deferred(plan: QueuePlan, contacts: np.ndarray, aht: np.ndarray, interval_s: float) -> np.ndarray:
-    """One constant count over the open intervals laid end to end (see the module). Items
-    carry the horizon's workload-weighted AHT (the model takes one handle time)."""
+def _deferred(
+    plan: QueuePlan,
+    contacts: np.ndarray,
+    aht: np.ndarray,
+    interval_s: float,
+    workable: Sequence[bool] | None,
+) -> np.ndarray:
+    """One constant count over the workable intervals (all intervals without a mask), laid
+    end to end (see the module); 0 outside them. Items carry the horizon's
+    workload-weighted AHT (the model takes one handle time)."""
     work = float(np.sum(contacts * aht))
     total = float(np.sum(contacts))
     if total <= 0:
@@ -192,9 +206,11 @@ def _deferred(plan: QueuePlan, contacts: np.ndarray, aht: np.ndarray, interval_s
     mean_aht = work / total
     goal = plan.response_goal_s if plan.response_goal_s is not None else DEFAULT_RESPONSE_GOAL_S
     result = deferred_required_agents(
-        contacts, interval_s, mean_aht, goal, max_occupancy=plan.max_occupancy or 1.0
+        contacts, interval_s, mean_aht, goal, max_occupancy=plan.max_occupancy or 1.0, workable=workable
     )
-    return np.full(contacts.shape, result.agents, dtype=np.int64)
+    if workable is None or not any(workable):
+        return np.full(contacts.shape, result.agents, dtype=np.int64)
+    return np.where(np.asarray(workable, dtype=bool), result.agents, 0).astype(np.int64)
 
 
 @dataclass(frozen=True)

@@ -259,7 +259,15 @@ def week_requirements(
         rows = [r for r in versions.adjusted_rows(session, actor, version_id) if start <= r.start < end]
         local = ZoneInfo(zone)
         demand = [Demand(r.start.replace(tzinfo=UTC).astimezone(local), r.contacts, r.aht_s) for r in rows]
-        reqs = queue_requirements(plan, demand, version.interval_min)
+        # Deferred work is staffed in the site's business hours (items wait overnight).
+        hours = _queue_site(session, q.code).business_hours or {}
+        workable = (
+            [is_open(hours, d.interval_start.weekday(), d.interval_start.hour * 60 + d.interval_start.minute)
+             for d in demand]
+            if any(hours.values())
+            else None
+        )  # fmt: skip
+        reqs = queue_requirements(plan, demand, version.interval_min, workable)
         out.extend(reqs)
         queues.append(
             {
