@@ -4,35 +4,16 @@ the history keeps both scorings."""
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import datetime
-from pathlib import Path
 
 import pytest
 
 from floorwalker.settings import Settings
 from tests import factories as f
-
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser_support import launched, served
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("FLOORWALKER_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("FLOORWALKER_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-    pytest.skip("Chromium is not installed (Debian package chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 def _small_center(settings: Settings) -> None:
@@ -61,46 +42,18 @@ def _small_center(settings: Settings) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from floorwalker.web.app import create_app
 
     settings = Settings(data=tmp_path_factory.mktemp("browser-qa"), database_url=None, warehouse_url=None)
     _small_center(settings)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    with launched() as browser:
         yield browser
-        browser.close()
 
 
 def _signed_in(chromium, base: str, username: str):  # type: ignore[no-untyped-def]

@@ -3,10 +3,6 @@ page, adds +10% volume, runs, sees the scenario column, saves the scenario and r
 
 from __future__ import annotations
 
-import os
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -14,29 +10,13 @@ import pytest
 
 from floorwalker.settings import Settings
 from tests import factories as f
-
-CHROMIUM = Path("/usr/bin/chromium")
+from tests.browser_support import launched, served
 
 pytestmark = pytest.mark.browser
-
-if not CHROMIUM.exists():
-    if os.environ.get("FLOORWALKER_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("FLOORWALKER_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-    pytest.skip("Chromium is not installed (Debian package chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from floorwalker.db import get_engine, operational_session
     from floorwalker.stores import init_stores
     from floorwalker.web.app import create_app
@@ -47,27 +27,12 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     with operational_session(settings.resolved_database_url) as db:
         small_history(db, get_engine(settings.resolved_warehouse_url))
         f.user(db, "manager", username="mona")
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(settings)) as base:
+        yield base
 
 
 def test_manager_runs_a_what_if_and_saves_it(server: str, tmp_path: Path) -> None:
-    with sync_api.sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=str(CHROMIUM), headless=True, args=["--headless", "--no-sandbox", "--disable-gpu"]
-        )
+    with launched() as chromium:
         page = chromium.new_page()
         page.set_default_timeout(60_000)  # the first run compiles the simulator
         page.goto(f"{server}/")

@@ -4,86 +4,40 @@ agent's page."""
 
 from __future__ import annotations
 
-import os
 import re
-import socket
-import threading
-import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from floorwalker import clock
 from floorwalker.demo.service import DEMO_PASSWORD, build_demo
 from floorwalker.settings import Settings
+from tests.browser_support import launched, served
 
-CHROMIUM = Path("/usr/bin/chromium")
 #: A Wednesday afternoon in London: the demo center is open, so today and yesterday have traffic.
 NOW = datetime(2026, 11, 18, 15, 0, tzinfo=UTC)
 
 pytestmark = pytest.mark.browser
 
-if not CHROMIUM.exists():
-    if os.environ.get("FLOORWALKER_REQUIRE_BROWSER") == "1":
-        raise RuntimeError("FLOORWALKER_REQUIRE_BROWSER=1 but /usr/bin/chromium is missing")
-    pytest.skip("Chromium is not installed (Debian package chromium)", allow_module_level=True)
-
-sync_api = pytest.importorskip("playwright.sync_api")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Settings]]:
-    import uvicorn
-
     from floorwalker.web.app import create_app
 
     settings = Settings(data=tmp_path_factory.mktemp("browser-demo"), database_url=None, warehouse_url=None)
     build_demo(settings, seed=11, now=NOW, time_zone="Europe/London", days=14)
     patch = pytest.MonkeyPatch()
     patch.setattr(clock, "now_aware", lambda: NOW)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", settings
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(settings)) as base:
+        yield base, settings
     patch.undo()
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    with launched() as browser:
         yield browser
-        browser.close()
 
 
 def _sign_in(page, base: str, username: str) -> None:

@@ -4,8 +4,6 @@ an override (the original stays visible) and opens the requirements heatmap."""
 from __future__ import annotations
 
 import re
-import threading
-import time
 from collections.abc import Iterator
 
 import pytest
@@ -13,35 +11,22 @@ import pytest
 from floorwalker import clock
 from floorwalker.demo.service import build_demo
 from floorwalker.settings import Settings
-from tests.web.test_browser import NOW, _free_port, _sign_in, chromium  # noqa: F401
+from tests.browser_support import served
+from tests.web.test_browser import NOW, _sign_in, chromium  # noqa: F401
 
 pytestmark = pytest.mark.browser
 
 
 @pytest.fixture(scope="module")
 def planning_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from floorwalker.web.app import create_app
 
     settings = Settings(data=tmp_path_factory.mktemp("browser-wfm"), database_url=None, warehouse_url=None)
     build_demo(settings, seed=5, now=NOW, time_zone="Europe/London", days=28)
     patch = pytest.MonkeyPatch()
     patch.setattr(clock, "now_aware", lambda: NOW)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(settings)) as base:
+        yield base
     patch.undo()
 
 
