@@ -47,7 +47,7 @@ def can_read(actor: Actor, employee: Employee) -> bool:
     return can_coach(actor, employee) or actor.role == "qa" or actor.employee_id == employee.id
 
 
-def _employee(session: Session, employee_id: int, field: str = "agent_id") -> Employee:
+def employee(session: Session, employee_id: int, field: str = "agent_id") -> Employee:
     employee = session.get(Employee, employee_id)
     if employee is None:
         raise InvalidInput(f"{field}: employee {employee_id} does not exist", field=field)
@@ -63,14 +63,14 @@ def get_session(session: Session, actor: Actor, session_id: int) -> CoachingSess
     found = session.get(CoachingSession, session_id)
     if found is None:
         raise NotFound(f"coaching session {session_id} does not exist")
-    if not can_read(actor, _employee(session, found.agent_id)):
+    if not can_read(actor, employee(session, found.agent_id)):
         raise PermissionDenied(f"coaching session {session_id} is outside your scope")
     return found
 
 
 def _coached_session(session: Session, actor: Actor, session_id: int) -> CoachingSession:
     found = get_session(session, actor, session_id)
-    _require_coach(actor, _employee(session, found.agent_id))
+    _require_coach(actor, employee(session, found.agent_id))
     return found
 
 
@@ -129,7 +129,7 @@ def create_session(
 ) -> CoachingSession:
     """A coaching session for an agent, optionally following up an earlier session of the
     same agent and with evaluations of that agent as evidence."""
-    agent = _employee(session, agent_id)
+    agent = employee(session, agent_id)
     _require_coach(actor, agent)
     if follow_up_of_id is not None:
         earlier = get_session(session, actor, follow_up_of_id)
@@ -234,7 +234,7 @@ def attach_evaluation(
     """Attach an evaluation of the session's agent (the coach, or a QA analyst)."""
     row = get_session(session, actor, session_id)
     if actor.role != "qa":
-        _require_coach(actor, _employee(session, row.agent_id))
+        _require_coach(actor, employee(session, row.agent_id))
     evidence = _add_evaluation(session, actor, row, evaluation_id)
     audit.record(
         session,
@@ -313,7 +313,7 @@ def attach_shortfall(
     row = _coached_session(session, actor, session_id)
     if end < start:
         raise InvalidInput("to: the last day is before the first", field="to")
-    agent = _employee(session, row.agent_id)
+    agent = employee(session, row.agent_id)
     side = agent_metric(session, warehouse, actor, agent, kpi, start, end)
     goal = goal_for(session, agent, kpi)
     if goal is None:
@@ -367,7 +367,7 @@ def add_action(
         raise InvalidInput("description: say what was agreed", field="description")
     if owner_id not in (row.agent_id, actor.employee_id):
         raise InvalidInput("owner_id: the agent coached or the coach", field="owner_id")
-    _employee(session, owner_id, "owner_id")
+    employee(session, owner_id, "owner_id")
     action = CoachingAction(
         session_id=row.id,
         description=description.strip(),
@@ -399,7 +399,7 @@ def _action(session: Session, actor: Actor, action_id: int) -> tuple[CoachingAct
 
 def _may_update_action(session: Session, actor: Actor, action: CoachingAction, row: CoachingSession) -> None:
     own = actor.employee_id is not None and actor.employee_id in (row.agent_id, action.owner_id)
-    if not own and not can_coach(actor, _employee(session, row.agent_id)):
+    if not own and not can_coach(actor, employee(session, row.agent_id)):
         raise PermissionDenied(f"role {actor.role} cannot change action {action.id}")
 
 
@@ -476,7 +476,7 @@ def effect_check(
         w = coaching.windows(row.session_date, weeks)
     except coaching.CoachingError as exc:
         raise InvalidInput(str(exc), field="weeks") from None
-    agent = _employee(session, row.agent_id)
+    agent = employee(session, row.agent_id)
     out = []
     for kpi in metrics:
         before = agent_metric(session, warehouse, actor, agent, kpi, w.before_start, w.before_end)

@@ -22,7 +22,8 @@ from floorwalker.metrics import service as metrics_service
 from floorwalker.org.models import Employee, Team
 from floorwalker.quality import coaching
 from floorwalker.quality.coaching_models import Enrolment, OnboardingItem, TrainingProgramme
-from floorwalker.quality.coaching_service import _employee, can_coach, can_read
+from floorwalker.quality.coaching_service import can_coach, can_read
+from floorwalker.quality.coaching_service import employee as _person
 from floorwalker.quality.models import Evaluation
 
 #: The checklist a new hire gets when none is given.
@@ -86,7 +87,7 @@ def get_programme(session: Session, actor: Actor, programme_id: int) -> Training
 
 def enrol(session: Session, actor: Actor, programme_id: int, employee_id: int, on: date) -> Enrolment:
     get_programme(session, actor, programme_id)
-    employee = _employee(session, employee_id, "employee_id")
+    employee = _person(session, employee_id, "employee_id")
     _require_coach(actor, employee)
     exists = session.scalar(
         select(Enrolment.id).where(
@@ -117,7 +118,7 @@ def set_enrolment_status(
     row = session.get(Enrolment, enrolment_id)
     if row is None:
         raise NotFound(f"enrolment {enrolment_id} does not exist")
-    _require_coach(actor, _employee(session, row.employee_id, "employee_id"))
+    _require_coach(actor, _person(session, row.employee_id, "employee_id"))
     if status not in coaching.ENROLMENT_STATUSES:
         raise InvalidInput(f"status: one of {', '.join(coaching.ENROLMENT_STATUSES)}", field="status")
     if status == "completed" and on < row.enrolled_on:
@@ -163,7 +164,7 @@ def completion(views: Sequence[EnrolmentView]) -> float | None:
 
 
 def checklist(session: Session, actor: Actor, employee_id: int) -> Sequence[OnboardingItem]:
-    _require_read(actor, _employee(session, employee_id, "employee_id"))
+    _require_read(actor, _person(session, employee_id, "employee_id"))
     return session.scalars(
         select(OnboardingItem)
         .where(OnboardingItem.employee_id == employee_id)
@@ -175,7 +176,7 @@ def add_items(
     session: Session, actor: Actor, employee_id: int, texts: Sequence[str]
 ) -> Sequence[OnboardingItem]:
     """Append items to the hire's checklist (the default checklist when ``texts`` is empty)."""
-    _require_coach(actor, _employee(session, employee_id, "employee_id"))
+    _require_coach(actor, _person(session, employee_id, "employee_id"))
     existing = checklist(session, actor, employee_id)
     start = max((i.position for i in existing), default=0)
     chosen = [t.strip() for t in texts if t.strip()] or list(DEFAULT_CHECKLIST)
@@ -192,7 +193,7 @@ def tick_item(session: Session, actor: Actor, item_id: int, done_on: date | None
     item = session.get(OnboardingItem, item_id)
     if item is None:
         raise NotFound(f"onboarding item {item_id} does not exist")
-    _require_coach(actor, _employee(session, item.employee_id, "employee_id"))
+    _require_coach(actor, _person(session, item.employee_id, "employee_id"))
     audit.record(session, actor, "update", "onboarding_item", item.id, {"done_on": [item.done_on, done_on]})
     item.done_on = done_on
     item.done_by = actor.username if done_on else None
@@ -220,7 +221,7 @@ def nesting(
     session: Session, warehouse: Connection, actor: Actor, employee_id: int, today: date, weeks: int = 8
 ) -> list[NestingWeek]:
     """The hire's first ``weeks`` tenure weeks that have started by ``today``."""
-    employee = _employee(session, employee_id, "employee_id")
+    employee = _person(session, employee_id, "employee_id")
     _require_read(actor, employee)
     team = session.get(Team, employee.team_id) if employee.team_id is not None else None
     members = (
