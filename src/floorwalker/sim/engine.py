@@ -119,11 +119,8 @@ def _replay_contacts(scenario: Scenario, rp: Replay, rng: np.random.Generator) -
     handle = np.asarray(rp.handle_s, dtype=np.float64)[order].copy()
     patience = np.asarray(rp.patience_s, dtype=np.float64)[order].copy()
     at_least = np.asarray(rp.patience_at_least_s, dtype=np.float64)[order]
-    wrapup = (
-        np.asarray(rp.wrapup_s, dtype=np.float64)[order].copy()
-        if rp.wrapup_s is not None
-        else np.full(queue.size, np.nan)
-    )
+    wrapup = (np.asarray(rp.wrapup_s, dtype=np.float64)[order].copy() if rp.wrapup_s is not None
+              else np.full(queue.size, np.nan))
     for qi, q in enumerate(scenario.queues):
         mine = queue == qi
         for values, dist in ((handle, q.handle_time), (wrapup, q.wrapup)):
@@ -163,34 +160,16 @@ def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Repli
     busy = np.zeros((n_g, scenario.intervals), np.float64)
     idle = np.zeros((n_g, scenario.intervals), np.float64)
     events = _core.simulate_replication(
-        c.arrival_s,
-        c.queue,
-        c.handle_s,
-        c.wrapup_s,
-        c.patience_s,
-        qstart,
-        qorder,
-        lay.level,
-        lay.delay,
-        lay.q_priority,
-        scenario.agent_picks == "skill_level",
-        lay.gstart,
-        lay.concurrency,
-        lay.staffing,
-        float(scenario.interval_s),
-        float(scenario.horizon_s),
-        state,
-        wait,
-        served_by,
-        busy,
-        idle,
+        c.arrival_s, c.queue, c.handle_s, c.wrapup_s, c.patience_s, qstart, qorder,
+        lay.level, lay.delay, lay.q_priority, scenario.agent_picks == "skill_level",
+        lay.gstart, lay.concurrency, lay.staffing, float(scenario.interval_s), float(scenario.horizon_s),
+        state, wait, served_by, busy, idle,
     )
     return Replication(c, state, wait, served_by, busy, idle, int(events))
 
 
-def simulate(
-    scenario: Scenario, replications: int | None = None, seed: int | None = None, threads: int = 1
-) -> SimulationResult:
+def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
+             threads: int = 1) -> SimulationResult:
     """Run ``replications`` independent replications (default: the scenario's) and tally
     them per replication, interval and queue. ``threads`` > 1 runs replications side by
     side (the core releases the GIL); results do not depend on it."""
@@ -203,22 +182,14 @@ def simulate(
 
     def one(ss: np.random.SeedSequence) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]:
         rep = run_once(scenario, lay, np.random.Generator(np.random.PCG64(ss)))
-        counts = tally(
-            rep.contacts.arrival_s,
-            rep.contacts.queue,
-            rep.state,
-            rep.wait_s,
-            scenario.interval_s,
-            scenario.intervals,
-            lay.sl_threshold_s,
-        )
+        counts = tally(rep.contacts.arrival_s, rep.contacts.queue, rep.state, rep.wait_s,
+                       scenario.interval_s, scenario.intervals, lay.sl_threshold_s)
         return counts, rep.busy_s, rep.idle_s, rep.events
 
     if threads > 1 and reps > 1:
         with ThreadPoolExecutor(threads) as pool:
             outs: Sequence[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]] = list(
-                pool.map(one, streams)
-            )
+                pool.map(one, streams))
     else:
         outs = [one(ss) for ss in streams]
     return SimulationResult.stack(

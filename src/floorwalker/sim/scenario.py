@@ -126,15 +126,8 @@ class _Reader:
             raise self.fail(path, "must be a table")
         return value
 
-    def number(
-        self,
-        data: dict[str, Any],
-        key: str,
-        path: str,
-        default: float | None = None,
-        minimum: float = 0.0,
-        strict: bool = False,
-    ) -> float:
+    def number(self, data: dict[str, Any], key: str, path: str, default: float | None = None,
+               minimum: float = 0.0, strict: bool = False) -> float:
         value = data.get(key, default)
         if value is None:
             raise self.fail(path, "missing")
@@ -143,9 +136,8 @@ class _Reader:
             raise self.fail(path, f"must be a number {'>' if strict else '>='} {minimum:g}")
         return float(value)
 
-    def integer(
-        self, data: dict[str, Any], key: str, path: str, default: int | None = None, minimum: int = 0
-    ) -> int:
+    def integer(self, data: dict[str, Any], key: str, path: str, default: int | None = None,
+                minimum: int = 0) -> int:
         value = data.get(key, default)
         if value is None:
             raise self.fail(path, "missing")
@@ -159,9 +151,8 @@ class _Reader:
             raise self.fail(path, "missing or empty name")
         return value.strip()
 
-    def per_interval(
-        self, data: dict[str, Any], key: str, path: str, intervals: int, integer: bool
-    ) -> tuple[float, ...]:
+    def per_interval(self, data: dict[str, Any], key: str, path: str, intervals: int,
+                     integer: bool) -> tuple[float, ...]:
         value = data[key]
         kind = "whole number" if integer else "number"
         if isinstance(value, list):
@@ -180,16 +171,12 @@ class _Reader:
 
     def distribution(self, value: Any, path: str, patience: bool = False) -> Distribution:
         if not isinstance(value, dict):
-            raise self.fail(path, 'must be a table such as { distribution = "exponential", mean_s = 180 }')
-        kinds = (
-            ("none", "exponential", "empirical")
-            if patience
-            else ("constant", "exponential", "lognormal", "empirical")
-        )
+            raise self.fail(path, "must be a table such as { distribution = \"exponential\", mean_s = 180 }")
+        kinds = ("none", "exponential", "empirical") if patience else (
+            "constant", "exponential", "lognormal", "empirical")
         kind = value.get("distribution")
-        self.known(
-            value, ("distribution", "mean_s", "cv", "values_s", "abandoned_waits_s", "answered_waits_s"), path
-        )
+        self.known(value, ("distribution", "mean_s", "cv", "values_s", "abandoned_waits_s",
+                           "answered_waits_s"), path)
         if kind not in kinds:
             raise self.fail(f"{path}.distribution", f"must be one of {', '.join(kinds)}")
         if kind == "none":
@@ -204,9 +191,8 @@ class _Reader:
         cv = self.number(value, "cv", f"{path}.cv") if kind == "lognormal" else 0.0
         return Distribution(str(kind), mean_s=mean, cv=cv)
 
-    def values(
-        self, data: dict[str, Any], key: str, path: str, allow_empty: bool = False
-    ) -> tuple[float, ...]:
+    def values(self, data: dict[str, Any], key: str, path: str,
+               allow_empty: bool = False) -> tuple[float, ...]:
         value = data.get(key, [] if allow_empty else None)
         if not isinstance(value, list) or (not value and not allow_empty):
             raise self.fail(path, "must be a non-empty list of seconds")
@@ -227,11 +213,8 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
     r = _Reader(source)
     r.known(data, ("simulation", "queues", "groups", "routing"), "")
     sim = r.table(data, "simulation", "simulation")
-    r.known(
-        sim,
-        ("interval_s", "intervals", "warmup_intervals", "replications", "seed", "agent_picks"),
-        "simulation",
-    )
+    r.known(sim, ("interval_s", "intervals", "warmup_intervals", "replications", "seed", "agent_picks"),
+            "simulation")
     interval_s = r.number(sim, "interval_s", "simulation.interval_s", default=1800, strict=True)
     intervals = r.integer(sim, "intervals", "simulation.intervals", minimum=1)
     warmup = r.integer(sim, "warmup_intervals", "simulation.warmup_intervals", default=0)
@@ -241,7 +224,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
     seed = r.integer(sim, "seed", "simulation.seed", default=1)
     picks = sim.get("agent_picks", "skill_level")
     if picks not in ("skill_level", "queue_priority"):
-        raise r.fail("simulation.agent_picks", 'must be "skill_level" or "queue_priority"')
+        raise r.fail("simulation.agent_picks", "must be \"skill_level\" or \"queue_priority\"")
 
     raw_queues = data.get("queues")
     if not isinstance(raw_queues, list) or not raw_queues:
@@ -251,22 +234,8 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
         p = f"queues[{i}]"
         if not isinstance(q, dict):
             raise r.fail(p, "must be a table")
-        r.known(
-            q,
-            (
-                "name",
-                "channel",
-                "offered_per_interval",
-                "rate_per_hour",
-                "sl_threshold_s",
-                "priority",
-                "handle_time",
-                "wrapup",
-                "wrapup_s",
-                "patience",
-            ),
-            p,
-        )
+        r.known(q, ("name", "channel", "offered_per_interval", "rate_per_hour", "sl_threshold_s", "priority",
+                    "handle_time", "wrapup", "wrapup_s", "patience"), p)
         name = r.name(q, p)
         if any(x.name == name for x in queues):
             raise r.fail(f"{p}.name", f"duplicate queue name {name!r}")
@@ -339,9 +308,8 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
             raise r.fail(f"{p}.group", "must name a group")
         grp = next(g for g in groups if g.name == o["group"])
         if o["queue"] in grp.skills:
-            raise r.fail(
-                p, f"group {grp.name!r} already has skill {o['queue']!r}; overflow is for groups without it"
-            )
+            raise r.fail(p, f"group {grp.name!r} already has skill {o['queue']!r}; "
+                         "overflow is for groups without it")
         after = r.number(o, "after_s", f"{p}.after_s", strict=True)
         worst = max(grp.skills.values(), default=0)
         level = r.integer(o, "level", f"{p}.level", default=worst + 1, minimum=1)
@@ -351,14 +319,5 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
     for q in queues:
         if q.name not in served:
             raise r.fail("groups", f"no group has a skill for queue {q.name!r}")
-    return Scenario(
-        interval_s,
-        intervals,
-        tuple(queues),
-        tuple(groups),
-        tuple(overflows),
-        picks,
-        warmup,
-        replications,
-        seed,
-    )
+    return Scenario(interval_s, intervals, tuple(queues), tuple(groups), tuple(overflows), picks, warmup,
+                    replications, seed)
