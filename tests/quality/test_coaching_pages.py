@@ -153,3 +153,64 @@ def test_training_and_onboarding_pages(stores, db, client) -> None:
     bob.login("bob")
     assert bob.get(f"/qa/onboarding/{c['ann']}").status_code == 403
     assert bob.post("/qa/training", {"name": "x", "hours": "1"}).status_code == 403
+
+
+def test_coaching_api(stores, db, client) -> None:
+    c = coaching_center(db)
+    sup = Browser(client)
+    sup.login("sup1")
+    headers = {"x-csrf-token": sup.csrf}
+    today = clock.utcnow().date()
+    queue = client.get("/api/v1/qa/coaching/queue?kpi=qa_score").json()
+    assert [(r["name"], r["value"], r["goal"], r["n"]) for r in queue] == [("Ann Agent", 0.5625, 0.8, 1)]
+    assert queue[0]["shortfall"] == pytest.approx(0.2375)
+    made = client.post(
+        "/api/v1/qa/coaching/sessions",
+        json={
+            "agent_id": c["ann"],
+            "session_date": today.isoformat(),
+            "evaluation_ids": [c["evaluation_id"]],
+        },
+        headers=headers,
+    )
+    assert made.status_code == 201, made.text
+    sid = made.json()["id"]
+    overdue = client.post(
+        f"/api/v1/qa/coaching/sessions/{sid}/actions",
+        json={
+            "description": "Recap",
+            "owner_id": c["ann"],
+            "due_date": (today - timedelta(days=1)).isoformat(),
+        },
+        headers=headers,
+    )
+    assert overdue.status_code == 201 and overdue.json()["status"] == "overdue"
+    bad = client.post(
+        f"/api/v1/qa/coaching/sessions/{sid}/shortfalls",
+        json={"kpi": "aht_s", "from": today.isoformat(), "to": today.isoformat()},
+        headers=headers,
+    )
+    assert bad.status_code == 400 and "no target for aht_s" in bad.text
+    detail = client.get(f"/api/v1/qa/coaching/sessions/{sid}").json()
+    assert [e["evaluation_id"] for e in detail["evidence"]] == [c["evaluation_id"]]
+    effect = client.get(f"/api/v1/qa/coaching/sessions/{sid}/effect?weeks=2").json()
+    assert effect["before_end"] == (today - timedelta(days=1)).isoformat()
+    qa_effect = effect["effects"][0]
+    assert qa_effect["metric"] == "qa_score" and qa_effect["before"] == {"value": 0.5625, "n": 1}
+    assert qa_effect["enough_data"] is False
+    client.cookies.clear()
+    ann = Browser(client)
+    ann.login("ann")
+    headers = {"x-csrf-token": ann.csrf}
+    action_id = overdue.json()["id"]
+    done = client.post(f"/api/v1/qa/coaching/actions/{action_id}/done", json={"done": True}, headers=headers)
+    assert done.json()["status"] == "done"
+    assert client.get("/api/v1/qa/coaching/queue").status_code == 403
+    assert (
+        client.post(
+            "/api/v1/qa/coaching/sessions",
+            json={"agent_id": c["ann"], "session_date": today.isoformat()},
+            headers=headers,
+        ).status_code
+        == 403
+    )

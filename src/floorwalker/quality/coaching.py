@@ -32,6 +32,14 @@ METRICS: dict[str, tuple[Direction, str]] = {
     "transfer_rate": ("at_most", "handled"),
 }
 
+#: What the counts count, in words.
+UNITS = {
+    "evaluations": "evaluations",
+    "handled": "handled contacts",
+    "fcr_handled": "contacts of known customers",
+    "csat_responses": "survey responses",
+}
+
 #: Below these counts on either side an effect check says it cannot tell.
 MIN_EVALUATIONS = 3
 MIN_CONTACTS = 50
@@ -132,7 +140,7 @@ def effect(metric: str, before: Side, after: Side, *, minimum: int | None = None
     if metric not in METRICS:
         raise CoachingError(f"kpi: {metric!r} is not one of {', '.join(METRICS)}")
     need = minimum_for(metric) if minimum is None else minimum
-    unit = "evaluations" if metric == "qa_score" else METRICS[metric][1].replace("_", " ")
+    unit = UNITS[METRICS[metric][1]]
     change = None if before.value is None or after.value is None else after.value - before.value
     improved: bool | None = None
     if change is not None and change != 0:
