@@ -14,6 +14,7 @@ from floorwalker.auth.permissions import Actor
 from floorwalker.errors import InvalidInput, PermissionDenied
 from floorwalker.metrics import target_service
 from floorwalker.metrics.schemas import TargetCreate
+from floorwalker.quality import coaching_measures as cm
 from floorwalker.quality import coaching_service as cs
 from floorwalker.quality import schemas, service
 from floorwalker.quality.coaching_models import CoachingSession
@@ -172,7 +173,7 @@ def test_effect_check_before_and_after_with_honest_minimums(stores, db, center) 
     for day in (5, 12, 19, 26):
         _evaluate(db, c, c.ann, datetime(2026, 11, day, 12), {**ISSUE_ANSWERS, "resolved": "yes"})
     with stores.warehouse.connect() as wh:
-        windows, effects = cs.effect_check(db, wh, c.agent_a, s.id, metrics=("qa_score", "aht_s"))
+        windows, effects = cm.effect_check(db, wh, c.agent_a, s.id, metrics=("qa_score", "aht_s"))
         assert windows.before_start == date(2026, 10, 5)
         qa, aht = effects
         assert (qa.before.n, qa.after.n) == (3, 4)
@@ -183,9 +184,9 @@ def test_effect_check_before_and_after_with_honest_minimums(stores, db, center) 
         assert aht.before.value == pytest.approx(300.0) and aht.after.value == pytest.approx(240.0)
         assert not aht.enough_data and aht.statement.startswith("too few data")
         with pytest.raises(PermissionDenied):
-            cs.effect_check(db, wh, c.agent_b, s.id)
+            cm.effect_check(db, wh, c.agent_b, s.id)
         with pytest.raises(InvalidInput, match="weeks"):
-            cs.effect_check(db, wh, c.manager, s.id, weeks=0)
+            cm.effect_check(db, wh, c.manager, s.id, weeks=0)
 
 
 def test_coaching_queue_of_a_supervisor(stores, db, center) -> None:
@@ -196,22 +197,33 @@ def test_coaching_queue_of_a_supervisor(stores, db, center) -> None:
     _contacts(stores, c.site_code, "cat.agent", date(2026, 11, 10), 5, 4, 450.0)  # 50% over
     _contacts(stores, c.site_code, "bob.agent", date(2026, 11, 10), 5, 4, 600.0)  # other team
     with stores.warehouse.connect() as wh:
-        q = cs.queue(db, wh, c.sup_a, kpi="aht_s", today=today)
+        q = cm.queue(db, wh, c.sup_a, kpi="aht_s", today=today)
         assert [(e.candidate.name, round(e.relative_shortfall, 6)) for e in q] == [("Cat", 0.5), ("Ann", 0.2)]
         # Cat coached 10 days ago: off the queue; a cancelled session does not count
         cs.create_session(db, c.sup_a, agent_id=c.cat, session_date=date(2026, 11, 20), status="held")
         cs.create_session(db, c.sup_a, agent_id=c.ann, session_date=date(2026, 11, 20), status="cancelled")
-        assert [e.candidate.name for e in cs.queue(db, wh, c.sup_a, kpi="aht_s", today=today)] == ["Ann"]
-        assert [e.candidate.name for e in cs.queue(db, wh, c.manager, kpi="aht_s", today=today)] == [
+        assert [e.candidate.name for e in cm.queue(db, wh, c.sup_a, kpi="aht_s", today=today)] == ["Ann"]
+        assert [e.candidate.name for e in cm.queue(db, wh, c.manager, kpi="aht_s", today=today)] == [
             "Bob",
             "Ann",
         ]
-        # QA score queue: Ann has one evaluation at 0.5625 < 0.80
-        _evaluate(db, c, c.ann, datetime(2026, 11, 25, 9))
-        q = cs.queue(db, wh, c.sup_a, kpi="qa_score", today=today)
+        # a metric shortfall as evidence keeps value, goal and count as they were
+        s = cs.create_session(db, c.sup_a, agent_id=c.ann, session_date=today)
+        ev = cm.attach_shortfall(db, wh, c.sup_a, s.id, "aht_s", date(2026, 11, 1), date(2026, 11, 29))
+        assert (ev.kind, ev.kpi, ev.value, ev.goal, ev.n) == ("metric", "aht_s", 360.0, 300.0, 20)
+        with pytest.raises(InvalidInput, match="no target for fcr"):
+            cm.attach_shortfall(db, wh, c.sup_a, s.id, "fcr", date(2026, 11, 1), date(2026, 11, 29))
+        with pytest.raises(PermissionDenied):
+            cm.attach_shortfall(db, wh, c.qa, s.id, "aht_s", date(2026, 11, 1), date(2026, 11, 29))
+        assert _audit(db, "coaching_evidence") == ["attach"]
+        # QA score queue: Ann has one evaluation at 0.5625 < 0.80 (her session today is after
+        # the look-back; the queue asks for no session in the last 30 days, so use a day before it)
+        today = date(2026, 11, 19)
+        _evaluate(db, c, c.ann, datetime(2026, 11, 15, 9))
+        q = cm.queue(db, wh, c.sup_a, kpi="qa_score", today=today)
         assert [(e.candidate.name, round(e.shortfall, 4)) for e in q] == [("Ann", 0.2375)]
         for actor in (c.qa, c.agent_a):
             with pytest.raises(PermissionDenied):
-                cs.queue(db, wh, actor, kpi="aht_s", today=today)
+                cm.queue(db, wh, actor, kpi="aht_s", today=today)
         with pytest.raises(InvalidInput, match="kpi"):
-            cs.queue(db, wh, c.sup_a, kpi="service_level", today=today)
+            cm.queue(db, wh, c.sup_a, kpi="service_level", today=today)

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends
 from pydantic import BaseModel, ConfigDict, Field
 
 from floorwalker import clock
-from floorwalker.quality import coaching_service
+from floorwalker.quality import coaching_measures, coaching_service
 from floorwalker.web.deps import ApiActor, Db, Warehouse, csrf_protect
 
 router = APIRouter(prefix="/qa/coaching", tags=["coaching"], dependencies=[Depends(csrf_protect)])
@@ -193,7 +193,9 @@ def attach_evaluation(session_id: int, data: EvaluationIn, db: Db, actor: ApiAct
 def attach_shortfall(
     session_id: int, data: ShortfallIn, db: Db, warehouse: Warehouse, actor: ApiActor
 ) -> Any:
-    return coaching_service.attach_shortfall(db, warehouse, actor, session_id, data.kpi, data.start, data.end)
+    return coaching_measures.attach_shortfall(
+        db, warehouse, actor, session_id, data.kpi, data.start, data.end
+    )
 
 
 @router.post("/sessions/{session_id}/actions", response_model=ActionRead, status_code=201)
@@ -218,7 +220,7 @@ def add_note(action_id: int, data: NoteIn, db: Db, actor: ApiActor) -> Any:
 
 @router.get("/sessions/{session_id}/effect", response_model=EffectCheck)
 def effect(session_id: int, db: Db, warehouse: Warehouse, actor: ApiActor, weeks: int = 4) -> Any:
-    w, effects = coaching_service.effect_check(db, warehouse, actor, session_id, weeks=weeks)
+    w, effects = coaching_measures.effect_check(db, warehouse, actor, session_id, weeks=weeks)
     return EffectCheck(
         before_start=w.before_start,
         before_end=w.before_end,
@@ -247,9 +249,9 @@ def queue(
     kpi: str = "qa_score",
     days: int = 30,
     weeks: int = 4,
-    qa_goal: float = coaching_service.DEFAULT_QA_GOAL,
+    qa_goal: float = coaching_measures.DEFAULT_QA_GOAL,
 ) -> Any:
-    entries = coaching_service.queue(
+    entries = coaching_measures.queue(
         db, warehouse, actor, kpi=kpi, today=clock.utcnow().date(), days=days, weeks=weeks, qa_goal=qa_goal
     )
     return [

@@ -14,7 +14,7 @@ from starlette.datastructures import FormData
 
 from floorwalker import clock
 from floorwalker.errors import DomainError, InvalidInput
-from floorwalker.quality import coaching, coaching_service, service, training_service
+from floorwalker.quality import coaching, coaching_measures, coaching_service, service, training_service
 from floorwalker.quality.pages import employee_names
 from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
 from floorwalker.web.templating import render
@@ -104,9 +104,9 @@ def queue(
     kpi: str = "qa_score",
     days: int = 30,
     weeks: int = 4,
-    qa_goal: float = coaching_service.DEFAULT_QA_GOAL,
+    qa_goal: float = coaching_measures.DEFAULT_QA_GOAL,
 ) -> Response:
-    entries = coaching_service.queue(
+    entries = coaching_measures.queue(
         db, warehouse, actor, kpi=kpi, today=_today(), days=days, weeks=weeks, qa_goal=qa_goal
     )
     return render(
@@ -186,7 +186,7 @@ def session_page(
 ) -> Response:
     row = coaching_service.get_session(db, actor, session_id)
     today = _today()
-    windows, effects = coaching_service.effect_check(db, warehouse, actor, session_id, weeks=weeks)
+    windows, effects = coaching_measures.effect_check(db, warehouse, actor, session_id, weeks=weeks)
     agent = coaching_service.employee(db, row.agent_id)
     coaches = coaching_service.can_coach(actor, agent)
     owners = {row.agent_id: agent.full_name}
@@ -252,7 +252,7 @@ async def attach_shortfall(
     path = f"/qa/coaching/{session_id}"
     try:
         start, end = _day(form, "from"), _day(form, "to")
-        coaching_service.attach_shortfall(
+        coaching_measures.attach_shortfall(
             db, warehouse, actor, session_id, str(form.get("kpi") or ""), start, end
         )
     except DomainError as exc:
