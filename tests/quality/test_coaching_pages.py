@@ -121,6 +121,7 @@ def test_coaching_flow_through_pages(stores, db, client) -> None:
     done = ann.post(f"/qa/coaching/actions/{action_id}/done", {"next": f"/qa/coaching/{session_id}"})
     assert "Action updated" in done.text and "done (ann)" in done.text
     assert ann.post("/qa/coaching", {"agent_id": c["ann"], "session_date": today}).status_code == 403
+    assert ann.get("/qa/coaching/new").status_code == 403
 
 
 def test_training_and_onboarding_pages(stores, db, client) -> None:

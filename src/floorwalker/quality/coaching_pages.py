@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import FormData
 
 from floorwalker import clock
-from floorwalker.errors import DomainError, InvalidInput
+from floorwalker.errors import DomainError, InvalidInput, PermissionDenied
 from floorwalker.quality import coaching, coaching_measures, coaching_service, service, training_service
 from floorwalker.quality.pages import employee_names
 from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
@@ -132,9 +132,11 @@ def new_session(
     follow_up_of: int | None = None,
     flash: str | None = None,
 ) -> Response:
+    if actor.role not in coaching_service.COACH_ROLES:
+        raise PermissionDenied(f"role {actor.role} cannot coach")
     agents = coaching_service.coachable_agents(db, actor)
     if not agents:
-        raise InvalidInput("you coach no agents", field="agent_id")
+        raise InvalidInput("agent_id: you coach no active agents", field="agent_id")
     chosen = agent_id if agent_id is not None else agents[0].id
     evaluations = service.list_evaluations(db, actor, agent_id=chosen, limit=30)
     return render(
