@@ -24,6 +24,7 @@ def import_all_models() -> None:
     from floorwalker.auth import models as _auth  # noqa: F401
     from floorwalker.metrics import models as _metrics  # noqa: F401
     from floorwalker.org import models as _org  # noqa: F401
+    from floorwalker.quality import coaching_models as _coaching  # noqa: F401
     from floorwalker.quality import models as _quality  # noqa: F401
     from floorwalker.sim import models as _sim  # noqa: F401
     from floorwalker.wfm import models as _wfm  # noqa: F401

@@ -179,6 +179,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from floorwalker.org import pages as org_pages
     from floorwalker.quality import api as quality_api
     from floorwalker.quality import calibration_pages as quality_calibration_pages
+    from floorwalker.quality import coaching_api as quality_coaching_api
+    from floorwalker.quality import coaching_pages as quality_coaching_pages
     from floorwalker.quality import pages as quality_pages
     from floorwalker.reports import api as reports_api
     from floorwalker.reports import pages as reports_pages
@@ -191,6 +193,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(quality_api.router, prefix="/api/v1")
     app.include_router(quality_pages.router)
     app.include_router(wfm_pages.router)
+    app.include_router(quality_coaching_api.router, prefix="/api/v1")
+    app.include_router(quality_coaching_pages.router)
     app.include_router(quality_calibration_pages.router)
     app.include_router(quality_calibration_pages.analytics_router)
     app.include_router(reports_api.router, prefix="/api/v1")

@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Imports", "/imports", frozenset({"admin", "manager"})),
     ("Planning", "/wfm", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("Quality", "/qa", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
+    ("Coaching", "/qa/coaching", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Reports", "/reports", frozenset({"admin", "manager", "supervisor"})),
     ("What-if", "/sim", frozenset({"admin", "manager", "supervisor"})),
     ("Users", "/auth/users", frozenset({"admin"})),
