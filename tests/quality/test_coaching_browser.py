@@ -4,8 +4,6 @@ action and marks it done."""
 
 from __future__ import annotations
 
-import threading
-import time
 from collections.abc import Iterator
 from datetime import timedelta
 
@@ -14,7 +12,8 @@ import pytest
 from floorwalker import clock
 from floorwalker.settings import Settings
 from tests import factories as f
-from tests.quality.test_browser import CHROMIUM, _free_port, _signed_in, sync_api
+from tests.browser_support import launched, served
+from tests.quality.test_browser import _signed_in
 from tests.quality.test_scoring import ISSUE_ANSWERS, ISSUE_CARD
 
 pytestmark = pytest.mark.browser
@@ -54,48 +53,20 @@ def _center(settings: Settings) -> None:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    import uvicorn
-
     from floorwalker.web.app import create_app
 
     settings = Settings(
         data=tmp_path_factory.mktemp("browser-coaching"), database_url=None, warehouse_url=None
     )
     _center(settings)
-    port = _free_port()
-    srv = uvicorn.Server(
-        uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    )
-    thread = threading.Thread(target=srv.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not srv.started:
-        if time.monotonic() > deadline:
-            raise RuntimeError("server did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
+    with served(create_app(settings)) as base:
+        yield base
 
 
 @pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
-    with sync_api.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=str(CHROMIUM),
-            headless=True,
-            args=[
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
+    with launched() as browser:
         yield browser
-        browser.close()
 
 
 def test_queue_session_with_evidence_action_and_agent_marks_done(server, chromium, tmp_path) -> None:
