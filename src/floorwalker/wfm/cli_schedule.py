@@ -193,3 +193,53 @@ def publish_command(
         print_json(out)
         return
     typer.echo(f"published the schedule of {out['site']} for the week of {out['week']}")
+
+
+@app.command("adherence")
+@friendly_errors
+def adherence_command(
+    day: str = typer.Option(..., "--date", metavar="YYYY-MM-DD", help="Site-local day."),
+    team: str | None = typer.Option(None, "--team", help="Only this team (name)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the agents as JSON."),
+) -> None:
+    """Adherence and conformance per agent for a day of the published schedule, with the
+    exceptions (late log-in, early log-off, long break, absent)."""
+    from datetime import date
+
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import print_table, settings
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.wfm import adherence_service
+
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        fail(f"--date: '{day}' is not a date (YYYY-MM-DD)", 2)
+        return
+    s = settings()
+    try:
+        with (
+            operational_session(s.resolved_database_url) as session,
+            get_engine(s.resolved_warehouse_url).connect() as warehouse,
+        ):
+            rows = adherence_service.day_adherence(session, warehouse, SYSTEM, when, team)
+    except InvalidInput as exc:
+        fail(exc.message, 2)
+        return
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo(f"no published shifts on {when}")
+        return
+    print_table(
+        [
+            {
+                **{k: r[k] for k in ("agent", "scheduled_min", "adherent_min", "adherence", "conformance")},
+                "exceptions": ", ".join(f"{e['kind']} {e['minutes']} min" for e in r["exceptions"]),
+            }
+            for r in rows
+        ],
+        as_json=False,
+        as_csv=False,
+    )
