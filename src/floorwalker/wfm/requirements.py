@@ -138,7 +138,13 @@ def queue_requirements(plan: QueuePlan, demand: Sequence[Demand], interval_min: 
     contacts = np.array([d.contacts for d in demand], dtype=np.float64)
     if np.any(contacts < 0) or not np.all(np.isfinite(contacts)):
         raise InvalidInput(f"queue '{plan.queue}': contacts must be finite and not negative")
-    aht_values = [d.aht_s if d.aht_s is not None else plan.default_aht_s for d in demand]
+    # An interval with no AHT, or an AHT of 0 (a forecast from contacts that took no time),
+    # takes the queue's default AHT, else the contact-weighted mean AHT of the forecast.
+    known = [(d.contacts, d.aht_s) for d in demand if d.aht_s is not None and d.aht_s > 0]
+    fallback = plan.default_aht_s
+    if fallback is None and sum(c for c, _ in known) > 0:
+        fallback = sum(c * a for c, a in known) / sum(c for c, _ in known)
+    aht_values = [d.aht_s if d.aht_s is not None and d.aht_s > 0 else fallback for d in demand]
     if any(a is None for a in aht_values):
         raise InvalidInput(
             f"queue '{plan.queue}': the forecast has no AHT; set the queue's default AHT",
