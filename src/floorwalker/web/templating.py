@@ -29,6 +29,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Sites", "/org/sites", frozenset({"admin", "manager"})),
     ("Imports", "/imports", frozenset({"admin", "manager"})),
     ("Planning", "/wfm", frozenset({"admin", "manager", "supervisor", "qa"})),
+    ("My schedule", "/wfm/my-schedule", frozenset({"agent"})),
     ("Quality", "/qa", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Reports", "/reports", frozenset({"admin", "manager", "supervisor"})),
     ("What-if", "/sim", frozenset({"admin", "manager", "supervisor"})),

@@ -1,0 +1,111 @@
+"""Schedule pages: the week's grid per agent and day (supervisors, managers, admins) with
+publish and shift edits, an agent's own schedule and its iCalendar export. Thin: parse,
+call wfm.schedule_view / schedule_service, render."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+from sqlalchemy import select
+
+from floorwalker import clock
+from floorwalker.errors import DomainError, InvalidInput
+from floorwalker.org.models import Site
+from floorwalker.web.deps import Db, PageActor, csrf_protect
+from floorwalker.web.templating import render
+from floorwalker.wfm import schedule_service, schedule_view
+from floorwalker.wfm.pages import _redirect
+from floorwalker.wfm.versions_service import PLANNER_ROLES
+
+router = APIRouter(prefix="/wfm", dependencies=[Depends(csrf_protect)], include_in_schema=False)
+DAY_NAMES = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+
+
+def _monday(raw: str | None) -> date:
+    if not raw:
+        today = clock.utcnow().date()
+        return today - timedelta(days=today.weekday())
+    try:
+        day = date.fromisoformat(raw)
+    except ValueError:
+        raise InvalidInput(f"week: '{raw}' is not a date (YYYY-MM-DD)", field="week") from None
+    return day - timedelta(days=day.weekday())
+
+
+@router.get("/schedule")
+def schedule_page(
+    request: Request,
+    db: Db,
+    actor: PageActor,
+    week: str | None = None,
+    site: str | None = None,
+    status: str | None = None,
+    flash: str | None = None,
+) -> Response:
+    monday = _monday(week)
+    sites = list(db.scalars(select(Site.code).where(Site.active.is_(True)).order_by(Site.code)))
+    chosen = schedule_service.resolve_site(db, site or (sites[0] if sites else None))
+    schedule, rows = schedule_view.week_schedule(
+        db, actor, chosen, monday, status if status in ("draft", "published") else None
+    )
+    context: dict[str, Any] = {
+        "week": monday, "prev": monday - timedelta(days=7), "next": monday + timedelta(days=7),
+        "days": [(DAY_NAMES[i], monday + timedelta(days=i)) for i in range(7)],
+        "sites": sites, "site": chosen.code, "schedule": schedule, "rows": rows, "flash": flash,
+        "can_plan": actor.role in PLANNER_ROLES, "can_edit": actor.role in ("admin", "manager", "supervisor"),
+    }  # fmt: skip
+    return render(request, "wfm/schedule.html", context)
+
+
+@router.post("/schedule/publish")
+async def publish(request: Request, db: Db, actor: PageActor) -> Response:
+    form = await request.form()
+    week, site = str(form.get("week", "")), str(form.get("site", "")) or None
+    try:
+        schedule_service.publish_week(db, actor, site, _monday(week))
+    except DomainError as exc:
+        return _redirect("/wfm/schedule", {"week": week, "site": site}, f"Not published: {exc.message}")
+    return _redirect(
+        "/wfm/schedule", {"week": week, "site": site, "status": "published"}, "Schedule published"
+    )
+
+
+@router.post("/schedule/shifts/{shift_id}")
+async def edit(request: Request, db: Db, actor: PageActor, shift_id: int) -> Response:
+    form = await request.form()
+    week, site = str(form.get("week", "")), str(form.get("site", "")) or None
+    status = str(form.get("status", "")) or None
+    try:
+        shift = schedule_view.edit_shift(db, actor, shift_id, str(form.get("start", "")))
+    except DomainError as exc:
+        db.rollback()
+        return _redirect("/wfm/schedule", {"week": week, "site": site, "status": status}, exc.message)
+    return _redirect(
+        "/wfm/schedule",
+        {"week": week, "site": site, "status": status},
+        f"Shift of {shift.agent_code} on {shift.day} now starts {shift.start_local:%H:%M}",
+    )
+
+
+@router.get("/my-schedule")
+def my_schedule(request: Request, db: Db, actor: PageActor, week: str | None = None) -> Response:
+    monday = _monday(week)
+    days = schedule_view.my_shifts(db, actor, monday, monday + timedelta(days=6))
+    context = {
+        "week": monday, "prev": monday - timedelta(days=7), "next": monday + timedelta(days=7),
+        "days": [(DAY_NAMES[s.day.weekday()], s.day, cell) for s, cell in days],
+    }  # fmt: skip
+    return render(request, "wfm/my_schedule.html", context)
+
+
+@router.get("/my-schedule.ics")
+def my_calendar(request: Request, db: Db, actor: PageActor) -> Response:
+    text = schedule_view.my_calendar(db, actor, request.url.hostname or "floorwalker")
+    return Response(
+        text,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": 'attachment; filename="my-schedule.ics"'},
+    )
