@@ -30,6 +30,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Imports", "/imports", frozenset({"admin", "manager"})),
     ("Planning", "/wfm", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("My schedule", "/wfm/my-schedule", frozenset({"agent"})),
+    ("Time off", "/wfm/time-off", frozenset({"admin", "manager", "supervisor", "agent"})),
     ("Quality", "/qa", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Reports", "/reports", frozenset({"admin", "manager", "supervisor"})),
     ("What-if", "/sim", frozenset({"admin", "manager", "supervisor"})),

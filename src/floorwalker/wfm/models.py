@@ -188,3 +188,28 @@ class ScheduleActivity(Base):
     end_utc: Mapped[datetime] = mapped_column(DateTime)
     start_local: Mapped[datetime] = mapped_column(DateTime)
     end_local: Mapped[datetime] = mapped_column(DateTime)
+
+
+TIME_OFF_STATUSES = ("pending", "approved", "refused")
+
+
+class TimeOffRequest(Base):
+    """An agent's request for time off over [start, end) (naive UTC and site-local), decided
+    by the agent's supervisor or a manager; approval turns the overlapping scheduled shifts
+    into days off."""
+
+    __tablename__ = "wfm_time_off_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    start_utc: Mapped[datetime] = mapped_column(DateTime)
+    end_utc: Mapped[datetime] = mapped_column(DateTime)
+    start_local: Mapped[datetime] = mapped_column(DateTime)
+    end_local: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(400), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(String(400), default="")

@@ -1,10 +1,11 @@
 """Schedule pages: the week's grid per agent and day (supervisors, managers, admins) with
-publish and shift edits, an agent's own schedule and its iCalendar export. Thin: parse,
+publish and shift edits, an agent's own schedule and its iCalendar export, time-off
+requests with their coverage impact and approval. Thin: parse,
 call wfm.schedule_view / schedule_service, render."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -16,7 +17,7 @@ from floorwalker.errors import DomainError, InvalidInput
 from floorwalker.org.models import Site
 from floorwalker.web.deps import Db, PageActor, csrf_protect
 from floorwalker.web.templating import render
-from floorwalker.wfm import schedule_service, schedule_view
+from floorwalker.wfm import schedule_service, schedule_view, time_off_service
 from floorwalker.wfm.pages import _redirect
 from floorwalker.wfm.versions_service import PLANNER_ROLES
 
@@ -109,3 +110,48 @@ def my_calendar(request: Request, db: Db, actor: PageActor) -> Response:
         media_type="text/calendar; charset=utf-8",
         headers={"Content-Disposition": 'attachment; filename="my-schedule.ics"'},
     )
+
+
+@router.get("/time-off")
+def time_off_page(request: Request, db: Db, actor: PageActor, flash: str | None = None) -> Response:
+    context = {
+        "requests": time_off_service.list_requests(db, actor),
+        "can_request": actor.employee_id is not None,
+        "flash": flash,
+    }
+    return render(request, "wfm/time_off.html", context)
+
+
+@router.post("/time-off")
+async def ask_time_off(request: Request, db: Db, actor: PageActor) -> Response:
+    form = await request.form()
+    try:
+        try:
+            start = datetime.fromisoformat(str(form.get("start", "")))
+            end = datetime.fromisoformat(str(form.get("end", "")))
+        except ValueError:
+            raise InvalidInput("start and end must be dates and times") from None
+        time_off_service.request_time_off(db, actor, start, end, str(form.get("reason", "")))
+    except DomainError as exc:
+        db.rollback()
+        return _redirect("/wfm/time-off", {}, f"Not requested: {exc.message}")
+    return _redirect("/wfm/time-off", {}, "Time off requested")
+
+
+@router.get("/time-off/{request_id}")
+def time_off_detail(request: Request, db: Db, actor: PageActor, request_id: int) -> Response:
+    found = time_off_service.impact(db, actor, request_id)
+    can = found["request"].status == "pending" and time_off_service.can_decide(actor, found["employee"])
+    return render(request, "wfm/time_off_detail.html", {**found, "can_decide": can})
+
+
+@router.post("/time-off/{request_id}/decide")
+async def decide_time_off(request: Request, db: Db, actor: PageActor, request_id: int) -> Response:
+    form = await request.form()
+    approve = str(form.get("decision", "")) == "approve"
+    try:
+        req = time_off_service.decide(db, actor, request_id, approve, str(form.get("note", "")))
+    except DomainError as exc:
+        db.rollback()
+        return _redirect("/wfm/time-off", {}, f"Not decided: {exc.message}")
+    return _redirect("/wfm/time-off", {}, f"Request {req.id} {req.status}")

@@ -1,4 +1,4 @@
-"""wfm: published and draft schedules, their shifts (or days off) and activities
+"""wfm: published and draft schedules, their shifts (or days off) and activities, time-off requests
 
 Revision ID: 0006
 Revises: 0005
@@ -92,8 +92,34 @@ def upgrade() -> None:
     with op.batch_alter_table("wfm_schedule_activities", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_wfm_schedule_activities_shift_id"), ["shift_id"], unique=False)
 
+    op.create_table(
+        "wfm_time_off_requests",
+        sa.Column("id", sa.Integer(), nullable=False),
+        sa.Column("employee_id", sa.Integer(), nullable=False),
+        sa.Column("start_utc", sa.DateTime(), nullable=False),
+        sa.Column("end_utc", sa.DateTime(), nullable=False),
+        sa.Column("start_local", sa.DateTime(), nullable=False),
+        sa.Column("end_local", sa.DateTime(), nullable=False),
+        sa.Column("reason", sa.String(length=400), nullable=False),
+        sa.Column("status", sa.String(length=10), nullable=False),
+        sa.Column("created_by", sa.String(length=120), nullable=False),
+        sa.Column("created_at", sa.DateTime(), nullable=False),
+        sa.Column("decided_by", sa.String(length=120), nullable=True),
+        sa.Column("decided_at", sa.DateTime(), nullable=True),
+        sa.Column("note", sa.String(length=400), nullable=False),
+        sa.ForeignKeyConstraint(
+            ["employee_id"], ["employees.id"], name=op.f("fk_wfm_time_off_requests_employee_id_employees")
+        ),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_wfm_time_off_requests")),
+    )
+    with op.batch_alter_table("wfm_time_off_requests", schema=None) as batch_op:
+        batch_op.create_index(batch_op.f("ix_wfm_time_off_requests_employee_id"), ["employee_id"], unique=False)
+
 
 def downgrade() -> None:
+    with op.batch_alter_table("wfm_time_off_requests", schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f("ix_wfm_time_off_requests_employee_id"))
+    op.drop_table("wfm_time_off_requests")
     with op.batch_alter_table("wfm_schedule_activities", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_wfm_schedule_activities_shift_id"))
     op.drop_table("wfm_schedule_activities")
