@@ -141,8 +141,9 @@ async def ask_time_off(request: Request, db: Db, actor: PageActor) -> Response:
 @router.get("/time-off/{request_id}")
 def time_off_detail(request: Request, db: Db, actor: PageActor, request_id: int) -> Response:
     found = time_off_service.impact(db, actor, request_id)
-    can = found["request"].status == "pending" and time_off_service.can_decide(actor, found["employee"])
-    return render(request, "wfm/time_off_detail.html", {**found, "can_decide": can})
+    req = found.pop("request")
+    can = req.status == "pending" and time_off_service.can_decide(actor, found["employee"])
+    return render(request, "wfm/time_off_detail.html", {**found, "req": req, "can_decide": can})
 
 
 @router.post("/time-off/{request_id}/decide")
