@@ -3,7 +3,7 @@ supervisor's shift edits (a rule-breaking one refused naming the rule), an agent
 schedule and iCalendar export."""
 
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from sqlalchemy import select
 
@@ -79,3 +79,18 @@ def test_grid_publish_edit_and_own_schedule(stores, db, browser, monkeypatch) ->
     assert body.count("BEGIN:VEVENT") == len(work)
     assert f"DTSTART:{after.start_utc:%Y%m%dT%H%M%S}Z" in body
     assert browser.get(f"/wfm/schedule?week={WEEK}&site=LON").status_code == 403
+
+
+def test_schedule_page_lists_agents_out_of_adherence_now(stores, db, browser, monkeypatch) -> None:
+    from tests.wfm.test_adherence_service import NINE, _published
+
+    _published(db, stores)
+    monkeypatch.setattr("floorwalker.clock.utcnow", lambda: NINE + timedelta(hours=2, minutes=20))
+    f.user(db, "manager", username="mia")
+    browser.login("mia")
+    page = browser.get("/wfm/schedule?week=2026-10-19&site=LON")
+    assert page.status_code == 200
+    rows = re.findall(r"<tr><td>(\w+)</td><td>(\w+)</td><td>([\w ]+)</td><td>([\d:]+)</td></tr>", page.text)
+    assert rows == [("bob", "work", "not ready", "11:00")]
+    partial = browser.get("/wfm/schedule/out-now")
+    assert partial.status_code == 200 and 'id="out-now"' in partial.text and "<html" not in partial.text

@@ -108,3 +108,26 @@ def test_adherence_cli(stores, db, monkeypatch) -> None:
     assert bob["agent"] == "bob" and bob["adherent_min"] == 220
     bad = CliRunner().invoke(app, ["schedule", "adherence", "--date", "yesterday", "--json"])
     assert bad.exit_code == 2 and "--date" in bad.output
+
+
+def test_out_of_adherence_now(stores, db) -> None:
+    _published(db, stores)
+    with stores.warehouse.connect() as wh:
+        at_905 = adherence_service.out_of_adherence_now(db, wh, MANAGER, NINE + timedelta(minutes=5))
+        assert at_905 == [{"agent": "bob", "scheduled": "work", "state": "logged_out", "since_utc": None}]
+        in_break = adherence_service.out_of_adherence_now(
+            db, wh, MANAGER, NINE + timedelta(hours=2, minutes=5)
+        )
+        assert in_break == []  # both on their break, not ready
+        late_back = adherence_service.out_of_adherence_now(
+            db, wh, MANAGER, NINE + timedelta(hours=2, minutes=20)
+        )
+        assert late_back == [
+            {
+                "agent": "bob",
+                "scheduled": "work",
+                "state": "not_ready",
+                "since_utc": NINE + timedelta(hours=2),
+            }
+        ]
+        assert adherence_service.out_of_adherence_now(db, wh, MANAGER, NINE + timedelta(hours=5)) == []

@@ -4,7 +4,7 @@ of the contact warehouse (pure rules in wfm.adherence)."""
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Connection, Select, select
@@ -15,7 +15,16 @@ from floorwalker.contacts.models import agent_states
 from floorwalker.errors import NotFound
 from floorwalker.org.models import Employee, Team
 from floorwalker.timeutil import local_day_bounds_utc
-from floorwalker.wfm.adherence import AgentDay, Block, StateSpan, agent_day
+from floorwalker.wfm.adherence import (
+    MINUTE,
+    AgentDay,
+    Block,
+    StateSpan,
+    agent_day,
+    is_adherent,
+    scheduled_kind,
+    state_at,
+)
 from floorwalker.wfm.models import Schedule, ScheduleActivity, ScheduleShift
 
 #: Departures of this many minutes or less are not listed as exceptions.
@@ -124,4 +133,34 @@ def day_adherence(
             window=windows[shift.id], grace_min=GRACE_MIN,
         )  # fmt: skip
         out.append(_row(shift.agent_code, result))
+    return out
+
+
+def out_of_adherence_now(
+    session: Session, warehouse: Connection, actor: Actor, now: datetime, team: str | None = None
+) -> list[dict[str, Any]]:
+    """Agents (that ``actor`` may see) on a published shift at ``now`` (naive UTC) whose
+    current state does not keep to the scheduled activity: agent, scheduled activity,
+    current state and since when (naive UTC) the agent has been in that state."""
+    candidates = []
+    for day in {(now - timedelta(days=1)).date(), now.date(), (now + timedelta(days=1)).date()}:
+        for shift, _zone, acts in published_shifts(session, actor, day, team):
+            start, end = _times(shift)
+            if start <= now < end:
+                candidates.append((shift, acts))
+    if not candidates:
+        return []
+    states = _states(
+        warehouse, sorted({s.agent_code for s, _ in candidates}), now - timedelta(days=1), now + MINUTE
+    )
+    out = []
+    for shift, acts in sorted(candidates, key=lambda c: c[0].agent_code):
+        kind = scheduled_kind([Block(a.kind, a.start_utc, a.end_utc) for a in acts], now)
+        spans = states[shift.agent_code]
+        (state,) = state_at(spans, [now])
+        if is_adherent(kind, state):
+            continue
+        current = [s for s in spans if s.start <= now < s.end]
+        since = current[0].start if current else max((s.end for s in spans if s.end <= now), default=None)
+        out.append({"agent": shift.agent_code, "scheduled": kind, "state": state, "since_utc": since})
     return out

@@ -15,9 +15,9 @@ from sqlalchemy import select
 from floorwalker import clock
 from floorwalker.errors import DomainError, InvalidInput
 from floorwalker.org.models import Site
-from floorwalker.web.deps import Db, PageActor, csrf_protect
+from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
 from floorwalker.web.templating import render
-from floorwalker.wfm import schedule_service, schedule_view, time_off_service
+from floorwalker.wfm import adherence_service, schedule_service, schedule_view, time_off_service
 from floorwalker.wfm.pages import _redirect
 from floorwalker.wfm.versions_service import PLANNER_ROLES
 
@@ -40,6 +40,7 @@ def _monday(raw: str | None) -> date:
 def schedule_page(
     request: Request,
     db: Db,
+    warehouse: Warehouse,
     actor: PageActor,
     week: str | None = None,
     site: str | None = None,
@@ -52,13 +53,27 @@ def schedule_page(
     schedule, rows = schedule_view.week_schedule(
         db, actor, chosen, monday, status if status in ("draft", "published") else None
     )
+    now = clock.utcnow()
+    live = None
+    if monday <= now.date() < monday + timedelta(days=7) and status != "draft":
+        live = adherence_service.out_of_adherence_now(db, warehouse, actor, now)
     context: dict[str, Any] = {
+        "live": live, "now": now,
         "week": monday, "prev": monday - timedelta(days=7), "next": monday + timedelta(days=7),
         "days": [(DAY_NAMES[i], monday + timedelta(days=i)) for i in range(7)],
         "sites": sites, "site": chosen.code, "schedule": schedule, "rows": rows, "flash": flash,
         "can_plan": actor.role in PLANNER_ROLES, "can_edit": actor.role in ("admin", "manager", "supervisor"),
     }  # fmt: skip
     return render(request, "wfm/schedule.html", context)
+
+
+@router.get("/schedule/out-now")
+def out_now(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) -> Response:
+    """The live "out of adherence now" list (the schedule page refreshes it every minute)."""
+    schedule_view.require_reader(actor)
+    now = clock.utcnow()
+    live = adherence_service.out_of_adherence_now(db, warehouse, actor, now)
+    return render(request, "wfm/_out_now.html", {"live": live, "now": now})
 
 
 @router.post("/schedule/publish")

@@ -41,14 +41,18 @@ class Cell:
     activities: list[dict[str, Any]]
 
 
+def require_reader(actor: Actor) -> None:
+    if actor.role not in READER_ROLES:
+        raise PermissionDenied("the week's schedule is for supervisors, managers and admins")
+
+
 def week_schedule(
     session: Session, actor: Actor, site: Site, monday: date, status: str | None = None
 ) -> tuple[Schedule | None, list[dict[str, Any]]]:
     """The site's schedule for the week (``status`` "draft" or "published"; by default the
     draft for planners when there is one, else the published one) and its rows: one per
     agent the actor may see, with the seven days' cells."""
-    if actor.role not in READER_ROLES:
-        raise PermissionDenied("the week's schedule is for supervisors, managers and admins")
+    require_reader(actor)
     wanted = status
     if wanted is None:
         wanted = "published"
