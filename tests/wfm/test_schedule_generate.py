@@ -122,3 +122,33 @@ def test_generate_and_publish_cli(stores, db, monkeypatch) -> None:
     assert json.loads(run.output)["site"] == "LON"
     bad = CliRunner().invoke(app, ["schedule", "generate", "--week", "2026-10-20", "--json"])
     assert bad.exit_code == 2 and "not a Monday" in bad.output
+
+
+def test_leave_credit_counts_a_fifth_of_the_week_per_day_touched() -> None:
+    from floorwalker.wfm.scheduling.week import Person, leave_credit
+
+    assert leave_credit(Person("a", 40, ((1440, 2 * 1440),))) == 480
+    assert leave_credit(Person("a", 40, ((1440 + 600, 2 * 1440 + 60),))) == 960  # touches Tue and Wed
+    assert leave_credit(Person("a", 20, tuple((d * 1440, d * 1440 + 60) for d in range(7)))) == 1200  # capped
+    assert leave_credit(Person("a", 40)) == 0
+
+
+def test_approved_time_off_is_kept_free_when_the_week_is_generated(stores, db, monkeypatch) -> None:
+    from floorwalker.wfm.models import TimeOffRequest
+
+    people = history(stores, db, monkeypatch)
+    tue, thu = datetime(2026, 10, 20), datetime(2026, 10, 22)
+    db.add(TimeOffRequest(
+        employee_id=people[0].id, start_utc=tue, end_utc=thu, start_local=tue, end_local=thu,
+        reason="holiday", status="approved", created_by="al", created_at=tue, note="",
+    ))  # fmt: skip
+    db.commit()
+    with stores.warehouse.connect() as wh:
+        out = schedule_service.generate_week(db, wh, MANAGER, "LON", WEEK, time_limit_s=5, seed=1)
+    assert out["rule_violations"] == 0
+    rows = db.scalars(
+        select(ScheduleShift).where(ScheduleShift.employee_id == people[0].id, ScheduleShift.kind == "work")
+    ).all()
+    assert rows and all(r.start_utc >= thu or r.end_utc <= tue for r in rows)
+    hours = sum((r.end_utc - r.start_utc).total_seconds() / 3600 - 0.5 * (r.template == "full") for r in rows)
+    assert 40 - 16 - 4 <= hours <= 40 - 16  # two days of leave count 16 of the 40 contract hours

@@ -17,7 +17,7 @@ from floorwalker.auth import audit
 from floorwalker.auth.permissions import Actor
 from floorwalker.errors import InvalidInput, NotFound
 from floorwalker.org.models import Employee, Queue, Site
-from floorwalker.wfm.models import Schedule, ScheduleActivity, ScheduleShift
+from floorwalker.wfm.models import Schedule, ScheduleActivity, ScheduleShift, TimeOffRequest
 from floorwalker.wfm.scheduling.check import check_schedule
 from floorwalker.wfm.scheduling.rules import MINUTES_PER_DAY, Instance, ScheduledShift
 from floorwalker.wfm.scheduling.solve import SolveResult, solve
@@ -94,6 +94,30 @@ def week_demand(
     aht = [work[t] / contacts[t] if contacts[t] > 0 else 0.0 for t in range(n)]
     thresholds = [float(q.sl_threshold_s) for q in queues.values() if q.active]
     return requirement, contacts, aht, min(thresholds, default=20.0)
+
+
+def approved_time_off(
+    session: Session, employee_ids: list[int], monday: date
+) -> dict[int, list[tuple[int, int]]]:
+    """Approved time off of the employees overlapping the site-local week, as (start, end)
+    minutes from Monday 00:00 site-local, cut to the week."""
+    start = datetime.combine(monday, datetime.min.time())
+    end = start + timedelta(days=7)
+    out: dict[int, list[tuple[int, int]]] = defaultdict(list)
+    if not employee_ids:
+        return out
+    for r in session.scalars(
+        select(TimeOffRequest).where(
+            TimeOffRequest.employee_id.in_(employee_ids),
+            TimeOffRequest.status == "approved",
+            TimeOffRequest.start_local < end,
+            TimeOffRequest.end_local > start,
+        )
+    ):
+        lo = max(0, int((r.start_local - start).total_seconds() // 60))
+        hi = min(7 * MINUTES_PER_DAY, int((r.end_local - start).total_seconds() // 60))
+        out[r.employee_id].append((lo, hi))
+    return out
 
 
 def _moment(monday: date, zone: ZoneInfo, minute: int) -> tuple[datetime, datetime]:
@@ -185,7 +209,11 @@ def generate_week(
             f"site '{s.code}' has no active agents with an agent code to schedule", field="site"
         )
     requirement, contacts, aht, threshold = week_demand(session, warehouse, actor, s, monday, interval)
-    people = [Person(e.agent_code or "", float(e.contract_hours_per_week)) for e in employees]
+    leave = approved_time_off(session, [e.id for e in employees], monday)
+    people = [
+        Person(e.agent_code or "", float(e.contract_hours_per_week), tuple(leave.get(e.id, ())))
+        for e in employees
+    ]
     instance = week_instance(
         requirement, interval, people, contacts=contacts, aht_s=aht, threshold_s=threshold
     )

@@ -18,6 +18,8 @@ from floorwalker.wfm.scheduling.rules import (
     Demand,
     Instance,
     ShiftTemplate,
+    TimeOff,
+    Window,
 )
 
 #: Full shift: 8 h 30 min start to end, 8 paid hours (two paid 15-minute breaks, an unpaid
@@ -41,12 +43,29 @@ MIN_DAYS_OFF = 2
 MAX_CONSECUTIVE_DAYS = 6
 
 
+#: Working days of a contract week: a day of paid leave counts 1/5 of the weekly hours.
+CONTRACT_DAYS = 5
+
+
 @dataclass(frozen=True)
 class Person:
-    """An agent to schedule: ``code`` (agent code) and contract hours per week."""
+    """An agent to schedule: ``code`` (agent code), contract hours per week and approved
+    time off as (start, end) minute windows of the week."""
 
     code: str
     contract_hours: float
+    time_off: tuple[tuple[int, int], ...] = ()
+
+
+def leave_credit(person: Person) -> int:
+    """Paid minutes approved time off counts toward the week: a fifth of the contract
+    hours for each day it touches (at most the contract hours)."""
+    days: set[int] = set()
+    for start, end in person.time_off:
+        lo, hi = max(0, start), min(7 * MINUTES_PER_DAY, end)
+        days.update(range(lo // MINUTES_PER_DAY, (hi - 1) // MINUTES_PER_DAY + 1) if hi > lo else ())
+    top = round(person.contract_hours * 60)
+    return min(top, len(days) * top // CONTRACT_DAYS)
 
 
 def start_times(requirement: Sequence[int], interval: int, length: int) -> tuple[int, ...]:
@@ -115,7 +134,10 @@ def week_instance(
     for p in people:
         c = contract_for(p.contract_hours)
         contracts[c.name] = c
-        agents.append(Agent(p.code, c.name))
+        windows = [(lo, hi) for lo, hi in p.time_off if hi > lo]
+        credit = leave_credit(p)
+        leave = tuple(TimeOff(Window(lo, hi), credit if i == 0 else 0) for i, (lo, hi) in enumerate(windows))
+        agents.append(Agent(p.code, c.name, time_off=leave))
     demand = None
     if contacts is not None and aht_s is not None:
         demand = Demand(tuple(float(c) for c in contacts), tuple(float(a) for a in aht_s), threshold_s)
