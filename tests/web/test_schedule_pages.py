@@ -94,3 +94,18 @@ def test_schedule_page_lists_agents_out_of_adherence_now(stores, db, browser, mo
     assert rows == [("bob", "work", "not ready", "11:00")]
     partial = browser.get("/wfm/schedule/out-now")
     assert partial.status_code == 200 and 'id="out-now"' in partial.text and "<html" not in partial.text
+
+
+def test_intraday_page(stores, db, browser, monkeypatch) -> None:
+    from floorwalker.wfm import versions_service as versions
+
+    history(stores, db, monkeypatch)
+    with stores.warehouse.connect() as wh:
+        versions.create_version(db, wh, MANAGER, queue="sales", horizon_days=14, method="weighted_average")
+    monkeypatch.setattr("floorwalker.clock.utcnow", lambda: datetime(2026, 10, 20, 11))
+    f.user(db, "manager", username="mia")
+    browser.login("mia")
+    page = browser.get("/wfm/intraday?site=LON")
+    assert page.status_code == 200 and "Intraday, 2026-10-20" in page.text
+    assert re.search(r"<tr><td>09:00</td><td class=\"num\">[\d.]+</td>\s*<td class=\"num\">0</td>", page.text)
+    assert "sales: actual so far is 0%" in page.text

@@ -5,7 +5,7 @@ call wfm.schedule_view / schedule_service, render."""
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from fastapi import APIRouter, Depends, Request
@@ -15,9 +15,16 @@ from sqlalchemy import select
 from floorwalker import clock
 from floorwalker.errors import DomainError, InvalidInput
 from floorwalker.org.models import Site
+from floorwalker.timeutil import local_today
 from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
 from floorwalker.web.templating import render
-from floorwalker.wfm import adherence_service, schedule_service, schedule_view, time_off_service
+from floorwalker.wfm import (
+    adherence_service,
+    intraday_service,
+    schedule_service,
+    schedule_view,
+    time_off_service,
+)
 from floorwalker.wfm.pages import _redirect
 from floorwalker.wfm.versions_service import PLANNER_ROLES
 
@@ -171,3 +178,15 @@ async def decide_time_off(request: Request, db: Db, actor: PageActor, request_id
         db.rollback()
         return _redirect("/wfm/time-off", {}, f"Not decided: {exc.message}")
     return _redirect("/wfm/time-off", {}, f"Request {req.id} {req.status}")
+
+
+@router.get("/intraday")
+def intraday_page(
+    request: Request, db: Db, warehouse: Warehouse, actor: PageActor, site: str | None = None
+) -> Response:
+    now = clock.utcnow()
+    sites = list(db.scalars(select(Site.code).where(Site.active.is_(True)).order_by(Site.code)))
+    chosen = schedule_service.resolve_site(db, site or (sites[0] if sites else None))
+    today = local_today(now.replace(tzinfo=UTC), chosen.time_zone)
+    view = intraday_service.intraday(db, warehouse, actor, chosen.code, today, now)
+    return render(request, "wfm/intraday.html", {**view, "sites": sites, "now": now})
