@@ -108,6 +108,8 @@ def test_adherence_cli(stores, db, monkeypatch) -> None:
     assert bob["agent"] == "bob" and bob["adherent_min"] == 220
     bad = CliRunner().invoke(app, ["schedule", "adherence", "--date", "yesterday", "--json"])
     assert bad.exit_code == 2 and "--date" in bad.output
+    unknown = CliRunner().invoke(app, ["schedule", "adherence", "--date", "2026-10-20", "--team", "Green"])
+    assert unknown.exit_code == 2 and "no team named 'Green'" in unknown.output
 
 
 def test_out_of_adherence_now(stores, db) -> None:

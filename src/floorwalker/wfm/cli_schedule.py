@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from floorwalker.cli_support import fail, friendly_errors, print_json
-from floorwalker.errors import InvalidInput
+from floorwalker.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from floorwalker.wfm.scheduling.rules import Instance
@@ -152,7 +152,7 @@ def generate_command(
             get_engine(s.resolved_warehouse_url).connect() as warehouse,
         ):
             out = schedule_service.generate_week(session, warehouse, SYSTEM, site, monday, time_limit_s, seed)
-    except InvalidInput as exc:
+    except (InvalidInput, NotFound) as exc:  # a bad --week, --site or --team
         fail(exc.message, 2)
         return
     if as_json:
@@ -186,7 +186,7 @@ def publish_command(
     try:
         with operational_session(settings().resolved_database_url) as session:
             out = schedule_service.publish_week(session, SYSTEM, site, monday)
-    except InvalidInput as exc:
+    except (InvalidInput, NotFound) as exc:  # a bad --week, --site or --team
         fail(exc.message, 2)
         return
     if as_json:
@@ -223,7 +223,7 @@ def adherence_command(
             get_engine(s.resolved_warehouse_url).connect() as warehouse,
         ):
             rows = adherence_service.day_adherence(session, warehouse, SYSTEM, when, team)
-    except InvalidInput as exc:
+    except (InvalidInput, NotFound) as exc:  # a bad --week, --site or --team
         fail(exc.message, 2)
         return
     if as_json:
