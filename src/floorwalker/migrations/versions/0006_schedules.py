@@ -113,7 +113,9 @@ def upgrade() -> None:
         sa.PrimaryKeyConstraint("id", name=op.f("pk_wfm_time_off_requests")),
     )
     with op.batch_alter_table("wfm_time_off_requests", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_wfm_time_off_requests_employee_id"), ["employee_id"], unique=False)
+        batch_op.create_index(
+            batch_op.f("ix_wfm_time_off_requests_employee_id"), ["employee_id"], unique=False
+        )
 
 
 def downgrade() -> None:
