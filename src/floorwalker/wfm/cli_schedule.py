@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import typer
 
 from floorwalker.cli_support import fail, friendly_errors, print_json
-from floorwalker.errors import InvalidInput
+from floorwalker.errors import InvalidInput, NotFound
 
 if TYPE_CHECKING:
     from floorwalker.wfm.scheduling.rules import Instance
@@ -112,4 +112,134 @@ def solve_command(
         f"over-coverage {out['over_coverage_agent_hours']} agent-h; objective {out['objective']} "
         f"(bound {out['bound']}, gap {out['gap']:.1%}); rule violations {out['rule_violations']}"
         + ("" if sl is None else f"; projected service level {sl:.1%}")
+    )
+
+
+def _monday(week: str) -> Any:
+    from datetime import date
+
+    try:
+        day = date.fromisoformat(week)
+    except ValueError:
+        fail(f"--week: '{week}' is not a date (YYYY-MM-DD)", 2)
+        raise
+    if day.weekday() != 0:
+        fail(f"--week: {day} is not a Monday (a schedule week starts on a Monday)", 2)
+    return day
+
+
+@app.command("generate")
+@friendly_errors
+def generate_command(
+    week: str = typer.Option(..., "--week", metavar="YYYY-MM-DD", help="The Monday the week starts on."),
+    site: str | None = typer.Option(None, "--site", help="Site code (needed when there are several)."),
+    time_limit_s: float = typer.Option(60.0, "--time-limit-s", min=1.0, help="Solver time limit, seconds."),
+    seed: int = typer.Option(0, "--seed", help="Random seed of the repeatable search."),
+    as_json: bool = typer.Option(False, "--json", help="Print the summary as JSON."),
+) -> None:
+    """Schedule a site's active agents for a week against its requirements (forecasts are
+    built from history first where missing) and save it as the week's draft."""
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import settings
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.wfm import schedule_service
+
+    monday = _monday(week)
+    s = settings()
+    try:
+        with (
+            operational_session(s.resolved_database_url) as session,
+            get_engine(s.resolved_warehouse_url).connect() as warehouse,
+        ):
+            out = schedule_service.generate_week(session, warehouse, SYSTEM, site, monday, time_limit_s, seed)
+    except (InvalidInput, NotFound) as exc:  # a bad --week, --site or --team
+        fail(exc.message, 2)
+        return
+    if as_json:
+        print_json(out)
+        return
+    sl = out["projected_service_level"]
+    typer.echo(
+        f"draft for the week of {monday}: {out['shifts']} shifts for {out['agents']} agents; "
+        f"under-coverage {out['under_coverage_agent_hours']} agent-h, over-coverage "
+        f"{out['over_coverage_agent_hours']} agent-h; objective {out['objective']} (bound {out['bound']}, "
+        f"gap {out['gap']:.1%}); rule violations {out['rule_violations']}"
+        + ("" if sl is None else f"; projected service level {sl:.1%}")
+        + " — publish it with `floorwalker schedule publish`"
+    )
+
+
+@app.command("publish")
+@friendly_errors
+def publish_command(
+    week: str = typer.Option(..., "--week", metavar="YYYY-MM-DD", help="The Monday the week starts on."),
+    site: str | None = typer.Option(None, "--site", help="Site code (needed when there are several)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the result as JSON."),
+) -> None:
+    """Publish the week's draft schedule (the one published before is kept as superseded)."""
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import settings
+    from floorwalker.db import operational_session
+    from floorwalker.wfm import schedule_service
+
+    monday = _monday(week)
+    try:
+        with operational_session(settings().resolved_database_url) as session:
+            out = schedule_service.publish_week(session, SYSTEM, site, monday)
+    except (InvalidInput, NotFound) as exc:  # a bad --week, --site or --team
+        fail(exc.message, 2)
+        return
+    if as_json:
+        print_json(out)
+        return
+    typer.echo(f"published the schedule of {out['site']} for the week of {out['week']}")
+
+
+@app.command("adherence")
+@friendly_errors
+def adherence_command(
+    day: str = typer.Option(..., "--date", metavar="YYYY-MM-DD", help="Site-local day."),
+    team: str | None = typer.Option(None, "--team", help="Only this team (name)."),
+    as_json: bool = typer.Option(False, "--json", help="Print the agents as JSON."),
+) -> None:
+    """Adherence and conformance per agent for a day of the published schedule, with the
+    exceptions (late log-in, early log-off, long break, absent)."""
+    from datetime import date
+
+    from floorwalker.auth.permissions import SYSTEM
+    from floorwalker.cli_support import print_table, settings
+    from floorwalker.db import get_engine, operational_session
+    from floorwalker.wfm import adherence_service
+
+    try:
+        when = date.fromisoformat(day)
+    except ValueError:
+        fail(f"--date: '{day}' is not a date (YYYY-MM-DD)", 2)
+        return
+    s = settings()
+    try:
+        with (
+            operational_session(s.resolved_database_url) as session,
+            get_engine(s.resolved_warehouse_url).connect() as warehouse,
+        ):
+            rows = adherence_service.day_adherence(session, warehouse, SYSTEM, when, team)
+    except (InvalidInput, NotFound) as exc:  # a bad --week, --site or --team
+        fail(exc.message, 2)
+        return
+    if as_json:
+        print_json(rows)
+        return
+    if not rows:
+        typer.echo(f"no published shifts on {when}")
+        return
+    print_table(
+        [
+            {
+                **{k: r[k] for k in ("agent", "scheduled_min", "adherent_min", "adherence", "conformance")},
+                "exceptions": ", ".join(f"{e['kind']} {e['minutes']} min" for e in r["exceptions"]),
+            }
+            for r in rows
+        ],
+        as_json=False,
+        as_csv=False,
     )

@@ -113,3 +113,103 @@ class QueuePlanSetting(Base):
     unplanned_shrinkage: Mapped[float] = mapped_column(Float, default=0.1)
     #: AHT to assume where the forecast has none (seconds).
     default_aht_s: Mapped[float | None] = mapped_column(Float)
+
+
+# --- Schedules ------------------------------------------------------------------------
+
+SCHEDULE_STATUSES = ("draft", "published", "superseded")
+#: Kinds of a scheduled day (a shift, or a day off) and of the timed activities inside a shift.
+DAY_KINDS = ("work", "off")
+SCHEDULE_ACTIVITY_KINDS = ("break", "lunch", "meeting", "training", "coaching")
+
+
+class Schedule(Base):
+    """One site's schedule for one site-local week (Monday ``week_start``): at most one
+    draft, one published, and any number of superseded ones, with the optimiser's
+    objective, proven bound and gap (docs/scheduling.md)."""
+
+    __tablename__ = "wfm_schedules"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    site_id: Mapped[int] = mapped_column(ForeignKey("sites.id"), index=True)
+    week_start: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(12))
+    time_zone: Mapped[str] = mapped_column(String(64))
+    interval_min: Mapped[int] = mapped_column(Integer)
+    objective: Mapped[float] = mapped_column(Float)
+    bound: Mapped[float] = mapped_column(Float)
+    gap: Mapped[float] = mapped_column(Float)
+    solver_status: Mapped[str] = mapped_column(String(12))
+    under_agent_hours: Mapped[float] = mapped_column(Float)
+    over_agent_hours: Mapped[float] = mapped_column(Float)
+    rule_violations: Mapped[int] = mapped_column(Integer)
+    projected_sl: Mapped[float | None] = mapped_column(Float)
+    #: [{"start_utc", "required", "scheduled", "service_level"}] per interval.
+    intervals: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    published_by: Mapped[str | None] = mapped_column(String(120))
+    published_at: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ScheduleShift(Base):
+    """One employee's site-local day of a schedule: a shift (``kind`` "work", start and end
+    in naive UTC and naive site-local time) or a day off (``kind`` "off", no times)."""
+
+    __tablename__ = "wfm_schedule_shifts"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("wfm_schedules.id", ondelete="CASCADE"), index=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    agent_code: Mapped[str] = mapped_column(String(80))
+    day: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(8))
+    template: Mapped[str | None] = mapped_column(String(60))
+    start_utc: Mapped[datetime | None] = mapped_column(DateTime)
+    end_utc: Mapped[datetime | None] = mapped_column(DateTime)
+    start_local: Mapped[datetime | None] = mapped_column(DateTime)
+    end_local: Mapped[datetime | None] = mapped_column(DateTime)
+
+
+class ScheduleActivity(Base):
+    """A timed block inside a shift: break, lunch, meeting, training or coaching (the rest of
+    the shift is work). Times as on the shift."""
+
+    __tablename__ = "wfm_schedule_activities"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    shift_id: Mapped[int] = mapped_column(
+        ForeignKey("wfm_schedule_shifts.id", ondelete="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(60))
+    paid: Mapped[bool] = mapped_column(default=True)
+    start_utc: Mapped[datetime] = mapped_column(DateTime)
+    end_utc: Mapped[datetime] = mapped_column(DateTime)
+    start_local: Mapped[datetime] = mapped_column(DateTime)
+    end_local: Mapped[datetime] = mapped_column(DateTime)
+
+
+TIME_OFF_STATUSES = ("pending", "approved", "refused")
+
+
+class TimeOffRequest(Base):
+    """An agent's request for time off over [start, end) (naive UTC and site-local), decided
+    by the agent's supervisor or a manager; approval turns the overlapping scheduled shifts
+    into days off."""
+
+    __tablename__ = "wfm_time_off_requests"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    employee_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    start_utc: Mapped[datetime] = mapped_column(DateTime)
+    end_utc: Mapped[datetime] = mapped_column(DateTime)
+    start_local: Mapped[datetime] = mapped_column(DateTime)
+    end_local: Mapped[datetime] = mapped_column(DateTime)
+    reason: Mapped[str] = mapped_column(String(400), default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)
+    note: Mapped[str] = mapped_column(String(400), default="")
