@@ -34,7 +34,9 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 def test_manager_runs_a_what_if_and_saves_it(server: str, tmp_path: Path) -> None:
     with launched() as chromium:
         page = chromium.new_page()
-        page.set_default_timeout(60_000)  # the first run compiles the simulator
+        # The first run compiles the simulator (numba; 10–20 s on a busy 2-core machine, and a
+        # reopened scenario may compile another specialisation): generous waits.
+        page.set_default_timeout(180_000)
         page.goto(f"{server}/")
         page.fill("input[name=username]", "mona")
         page.fill("input[name=password]", f.PASSWORD)
