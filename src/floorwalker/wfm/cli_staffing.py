@@ -228,26 +228,31 @@ def _queue_command(
     _print_readable(rows)
 
 
+# Options the erlang-c and erlang-a commands share (the same flags, the same help).
+ContactsOption = typer.Option(None, "--contacts", metavar="N", help="Contacts offered in the interval.")
+IntervalOption = typer.Option(None, "--interval-s", metavar="S", help="Interval length, seconds.")
+AhtOption = typer.Option(None, "--aht-s", metavar="A", help="Average handle time, seconds.")
+TargetSlOption = typer.Option(None, "--target-sl", metavar="F", help="Service-level goal, e.g. 0.8.")
+TargetAnswerOption = typer.Option(
+    None, "--target-answer-s", metavar="T", help="Service-level threshold, seconds (e.g. 20)."
+)
+MaxOccupancyOption = typer.Option(None, "--max-occupancy", metavar="F", help="Occupancy cap.")
+ShrinkageOption = typer.Option(None, "--shrinkage", metavar="F", help="Total shrinkage, e.g. 0.3.")
+AgentsOption = typer.Option(None, "--agents", metavar="K", help="Evaluate this staffing instead.")
+
+
 @app.command("erlang-c")
 @friendly_errors
 @_usage_errors
 def erlang_c_command(
-    contacts: str | None = typer.Option(
-        None, "--contacts", metavar="N", help="Contacts offered in the interval."
-    ),
-    interval_s: str | None = typer.Option(
-        None, "--interval-s", metavar="S", help="Interval length, seconds."
-    ),
-    aht_s: str | None = typer.Option(None, "--aht-s", metavar="A", help="Average handle time, seconds."),
-    target_sl: str | None = typer.Option(
-        None, "--target-sl", metavar="F", help="Service-level goal, e.g. 0.8."
-    ),
-    target_answer_s: str | None = typer.Option(
-        None, "--target-answer-s", metavar="T", help="Service-level threshold, seconds (e.g. 20)."
-    ),
-    max_occupancy: str | None = typer.Option(None, "--max-occupancy", metavar="F", help="Occupancy cap."),
-    shrinkage: str | None = typer.Option(None, "--shrinkage", metavar="F", help="Total shrinkage, e.g. 0.3."),
-    agents: str | None = typer.Option(None, "--agents", metavar="K", help="Evaluate this staffing instead."),
+    contacts: str | None = ContactsOption,
+    interval_s: str | None = IntervalOption,
+    aht_s: str | None = AhtOption,
+    target_sl: str | None = TargetSlOption,
+    target_answer_s: str | None = TargetAnswerOption,
+    max_occupancy: str | None = MaxOccupancyOption,
+    shrinkage: str | None = ShrinkageOption,
+    agents: str | None = AgentsOption,
     target_asa_s: str | None = typer.Option(
         None, "--target-asa-s", metavar="S", help="ASA goal, seconds (an extra target)."
     ),
@@ -273,31 +278,23 @@ def erlang_c_command(
 @friendly_errors
 @_usage_errors
 def erlang_a_command(
-    contacts: str | None = typer.Option(
-        None, "--contacts", metavar="N", help="Contacts offered in the interval."
-    ),
-    interval_s: str | None = typer.Option(
-        None, "--interval-s", metavar="S", help="Interval length, seconds."
-    ),
-    aht_s: str | None = typer.Option(None, "--aht-s", metavar="A", help="Average handle time, seconds."),
+    contacts: str | None = ContactsOption,
+    interval_s: str | None = IntervalOption,
+    aht_s: str | None = AhtOption,
     patience_s: str | None = typer.Option(
         None,
         "--patience-s",
         metavar="P",
         help="Mean patience (time callers wait before abandoning), seconds.",
     ),
-    target_sl: str | None = typer.Option(
-        None, "--target-sl", metavar="F", help="Service-level goal, e.g. 0.8."
-    ),
-    target_answer_s: str | None = typer.Option(
-        None, "--target-answer-s", metavar="T", help="Service-level threshold, seconds (e.g. 20)."
-    ),
+    target_sl: str | None = TargetSlOption,
+    target_answer_s: str | None = TargetAnswerOption,
     max_abandon: str | None = typer.Option(
         None, "--max-abandon", metavar="F", help="Abandonment cap, e.g. 0.05."
     ),
-    max_occupancy: str | None = typer.Option(None, "--max-occupancy", metavar="F", help="Occupancy cap."),
-    shrinkage: str | None = typer.Option(None, "--shrinkage", metavar="F", help="Total shrinkage, e.g. 0.3."),
-    agents: str | None = typer.Option(None, "--agents", metavar="K", help="Evaluate this staffing instead."),
+    max_occupancy: str | None = MaxOccupancyOption,
+    shrinkage: str | None = ShrinkageOption,
+    agents: str | None = AgentsOption,
     sl_convention: str = typer.Option(
         "answered_within_over_offered",
         "--sl-convention",
