@@ -204,8 +204,8 @@ def _random_floor(seed: int) -> tuple[Floor, FloorContacts, list[Shift]]:
             ]
             shifts.append(Shift(a, login, logout, drain=bool(a % 3 == 0), not_ready=blocks))
     n = 2500
-    day = rng.integers(0, 2, n)
-    arrival = np.sort(day * 86_400 + rng.uniform(0, 12 * 3600, n))
+    days = rng.integers(0, 2, n)
+    arrival = np.sort(days * 86_400 + rng.uniform(0, 12 * 3600, n))
     queue = rng.integers(0, 4, n)
     patience = np.where(queue == 3, INF, rng.exponential(200, n))
     transfer = np.full(n, -1)

@@ -82,6 +82,9 @@ def simulate(
     seed: int | None = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
     threads: int = typer.Option(1, "--threads", min=1, max=64, help="Replications run side by side."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    contacts_csv: Path | None = typer.Option(
+        None, "--contacts-csv", help="Also write replication 1 contact by contact to this CSV file."
+    ),
 ) -> None:
     """Simulate the contact center from a scenario file (what-if): totals, queues, groups."""
     try:
@@ -93,6 +96,15 @@ def simulate(
 
     result = run(sc, replications=replications, seed=seed, threads=threads).to_dict()
     result["seed"] = sc.seed if seed is None else seed
+    if contacts_csv is not None:
+        from floorwalker.sim.engine import records_csv, replication_records
+
+        text = records_csv(sc, replication_records(sc, 0, seed))
+        try:
+            contacts_csv.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{contacts_csv}: cannot be written ({exc.strerror})", 2)
+            return
     if as_json:
         print_json(result)
     else:

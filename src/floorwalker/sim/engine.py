@@ -20,6 +20,7 @@ import numpy as np
 
 from floorwalker.sim import _core
 from floorwalker.sim.distributions import sample, sample_at_least
+from floorwalker.sim.floor import ABANDONED, ANSWERED, ContactRecords
 from floorwalker.sim.results import SimulationResult, tally
 from floorwalker.sim.scenario import Replay, Scenario
 
@@ -144,6 +145,34 @@ class Replication:
     busy_s: np.ndarray  # (G, I)
     idle_s: np.ndarray  # (G, I)
     events: int
+    agent: np.ndarray | None = None  # agent index (0 .. agents of all groups - 1), -1 if not answered
+
+    def records(self) -> ContactRecords:
+        """The replication contact by contact (per-contact output): arrival, answer, end,
+        wait, talk, wrap-up, outcome, queue and agent, in arrival order, seconds from the
+        start of the horizon. Answer = arrival + wait; end = answer + handle time (the
+        wrap-up follows it). Outcome codes are those of ``floor.OUTCOME_NAMES``; a contact
+        still waiting when the horizon ends has outcome -1 and NaN times."""
+        c = self.contacts
+        answered = self.state == _core.ANSWERED
+        abandoned = self.state == _core.ABANDONED
+        arrival = c.arrival_s
+        answer_s = np.where(answered, arrival + self.wait_s, np.nan)
+        end_s = np.where(answered, answer_s + c.handle_s, np.where(abandoned, arrival + self.wait_s, np.nan))
+        outcome = np.where(answered, ANSWERED, np.where(abandoned, ABANDONED, -1)).astype(np.int64)
+        agent = self.agent if self.agent is not None else np.full(arrival.size, -1, np.int64)
+        return ContactRecords(
+            arrival_s=arrival.copy(),
+            answered_s=answer_s,
+            ended_s=end_s,
+            wait_s=np.where(answered | abandoned, self.wait_s, np.nan),
+            talk_s=np.where(answered, c.handle_s, np.nan),
+            hold_s=np.where(answered, 0.0, np.nan),
+            wrapup_s=np.where(answered, c.wrapup_s, np.nan),
+            outcome=outcome,
+            queue=c.queue.copy(),
+            agent=np.where(answered, agent, -1),
+        )
 
 
 def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Replication:
@@ -156,6 +185,7 @@ def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Repli
     state = np.empty(n, np.int8)
     wait = np.empty(n, np.float64)
     served_by = np.empty(n, np.int64)
+    agent = np.empty(n, np.int64)
     n_g = len(scenario.groups)
     busy = np.zeros((n_g, scenario.intervals), np.float64)
     idle = np.zeros((n_g, scenario.intervals), np.float64)
@@ -163,9 +193,9 @@ def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Repli
         c.arrival_s, c.queue, c.handle_s, c.wrapup_s, c.patience_s, qstart, qorder,
         lay.level, lay.delay, lay.q_priority, scenario.agent_picks == "skill_level",
         lay.gstart, lay.concurrency, lay.staffing, float(scenario.interval_s), float(scenario.horizon_s),
-        state, wait, served_by, busy, idle,
+        state, wait, served_by, agent, busy, idle,
     )
-    return Replication(c, state, wait, served_by, busy, idle, int(events))
+    return Replication(c, state, wait, served_by, busy, idle, int(events), agent)
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
@@ -199,3 +229,45 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
         idle=[o[2] for o in outs],
         events=sum(o[3] for o in outs),
     )
+
+
+def replication_records(scenario: Scenario, replication: int = 0, seed: int | None = None) -> ContactRecords:
+    """Per-contact output of replication ``replication`` (0-based) of
+    ``simulate(scenario, seed=seed)``: the same draws, so its contacts are the ones that
+    replication tallied."""
+    if replication < 0:
+        raise ValueError("replication must be at least 0")
+    base = scenario.seed if seed is None else seed
+    ss = np.random.SeedSequence(base).spawn(replication + 1)[replication]
+    rep = run_once(scenario, layout(scenario), np.random.Generator(np.random.PCG64(ss)))
+    return rep.records()
+
+
+CONTACT_CSV_COLUMNS = (
+    "arrival_s", "answered_s", "ended_s", "wait_s", "talk_s", "wrapup_s", "outcome", "queue", "agent",
+)
+
+
+def records_csv(scenario: Scenario, records: ContactRecords) -> str:
+    """The records as CSV text (one row per contact, columns ``CONTACT_CSV_COLUMNS``; queue
+    by name, outcome by name or "waiting", agent as "group#k" (k from 1), blanks unknown)."""
+    from floorwalker.sim.floor import OUTCOME_NAMES
+
+    lay = layout(scenario)
+    names = [g.name for g in scenario.groups]
+    group_of = np.searchsorted(lay.gstart, np.arange(int(lay.gstart[-1])), side="right") - 1
+
+    def num(x: float) -> str:
+        return "" if np.isnan(x) else f"{x:.3f}"
+
+    lines = [",".join(CONTACT_CSV_COLUMNS)]
+    for k in range(records.arrival_s.size):
+        a = int(records.agent[k])
+        agent = f"{names[group_of[a]]}#{a - int(lay.gstart[group_of[a]]) + 1}" if a >= 0 else ""
+        outcome = OUTCOME_NAMES[records.outcome[k]] if records.outcome[k] >= 0 else "waiting"
+        lines.append(",".join((
+            num(records.arrival_s[k]), num(records.answered_s[k]), num(records.ended_s[k]),
+            num(records.wait_s[k]), num(records.talk_s[k]), num(records.wrapup_s[k]),
+            outcome, scenario.queues[int(records.queue[k])].name, agent,
+        )))
+    return "\n".join(lines) + "\n"
