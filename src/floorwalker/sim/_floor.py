@@ -197,6 +197,7 @@ def simulate_floor(
     act_reason: np.ndarray,
     drain_s: float,
     end_s: float,
+    close_at_end: bool,
     answered: np.ndarray,
     ended: np.ndarray,
     agent_of: np.ndarray,
@@ -220,6 +221,9 @@ def simulate_floor(
     Shifts: agent, log-in, log-out, drain (stays up to ``drain_s`` past log-out to clear
     real-time contacts), ``sh_first_act`` (n_shifts + 1) the range of each shift's
     not-ready blocks: agent, start, duration, reason code (>= 0).
+
+    ``close_at_end``: states still open at ``end_s`` are written as ending there (else
+    left out). A session's wrap-up (if any) keeps its slot, shown as on contact.
 
     Outputs written in place: per contact ``answered``, ``ended`` (NaN unknown), agent
     (-1), outcome (-1, ANSWERED, ABANDONED, TIMEOUT, TRANSFERRED), ``talk`` seconds;
@@ -396,7 +400,7 @@ def simulate_floor(
             if AI[x, _ACTIVE] == 1:
                 _set_state(x, t, ON_CONTACT, -1, AI, AF, seg_i, seg_f, S)
             ended[y] = t + talk[y]
-            _push(ht, hs, hx, S, t + talk[y], _SESSION_END, x, y)
+            _push(ht, hs, hx, S, t + talk[y] + wrapup[y], _SESSION_END, x, y)
         elif kind == _SESSION_END:
             AI[x, _ACTIVE] -= 1
             AI[x, _SESS] -= 1
@@ -566,6 +570,10 @@ def simulate_floor(
                     _set_state(a, t, AVAILABLE, -1, AI, AF, seg_i, seg_f, S)
                 if AI[a, _SESS] == 0:
                     AF[a, _READY] = t
+    if close_at_end:
+        for a in range(n_a):
+            if AI[a, _STATE] >= 0 and AF[a, _SINCE] < end_s:
+                _set_state(a, end_s, -1, -1, AI, AF, seg_i, seg_f, S)
     return events, S[_NSEG]
 
 

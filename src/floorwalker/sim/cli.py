@@ -85,6 +85,9 @@ def simulate(
     contacts_csv: Path | None = typer.Option(
         None, "--contacts-csv", help="Also write replication 1 contact by contact to this CSV file."
     ),
+    states_csv: Path | None = typer.Option(
+        None, "--states-csv", help="Also write replication 1 agent states to this CSV ([[shifts]] only)."
+    ),
 ) -> None:
     """Simulate the contact center from a scenario file (what-if): totals, queues, groups."""
     try:
@@ -96,14 +99,27 @@ def simulate(
 
     result = run(sc, replications=replications, seed=seed, threads=threads).to_dict()
     result["seed"] = sc.seed if seed is None else seed
-    if contacts_csv is not None:
-        from floorwalker.sim.engine import records_csv, replication_records
+    outputs: list[tuple[Path, str]] = []
+    if contacts_csv is not None or states_csv is not None:
+        from floorwalker.sim import engine
 
-        text = records_csv(sc, replication_records(sc, 0, seed))
+        if states_csv is not None and not sc.shifts:
+            fail(f"--states-csv: {scenario} has no [[shifts]]; agent states need them", 2)
+            return
+        if sc.shifts:
+            floor = engine.replication_floor(sc, 0, seed)
+            if states_csv is not None:
+                outputs.append((states_csv, engine.states_csv(sc, floor.states)))
+            records = floor.contacts
+        else:
+            records = engine.replication_records(sc, 0, seed)
+        if contacts_csv is not None:
+            outputs.append((contacts_csv, engine.records_csv(sc, records)))
+    for path, text in outputs:
         try:
-            contacts_csv.write_text(text, encoding="utf-8")
+            path.write_text(text, encoding="utf-8")
         except OSError as exc:
-            fail(f"{contacts_csv}: cannot be written ({exc.strerror})", 2)
+            fail(f"{path}: cannot be written ({exc.strerror})", 2)
             return
     if as_json:
         print_json(result)

@@ -92,6 +92,8 @@ class Floor:
     reasons: Sequence[str] = ()
     drain_s: float = DRAIN_S
     whole_seconds: bool = False
+    #: write the states still open when the run stops as ending then (else leave them out)
+    close_at_end: bool = False
 
 
 @dataclass(frozen=True)
@@ -192,8 +194,9 @@ def simulate_floor(floor: Floor, contacts: FloorContacts, end_s: float) -> Floor
     queue = np.ascontiguousarray(contacts.queue, dtype=i64)
     n_act = len(act_agent)
     # Segments written: at most 3 per answered contact, 2 per session, 2 per block, and one
-    # per "become ready" (free, session end, block end, log-in) and per log-off.
-    cap = 7 * n + 2 * n_act + 2 * len(sh_agent) + 16
+    # per "become ready" (free, session end, block end, log-in), per log-off and per agent
+    # at the end.
+    cap = 7 * n + 2 * n_act + 2 * len(sh_agent) + speed.shape[0] + 16
     answered = np.empty(n, f64)
     ended = np.empty(n, f64)
     agent = np.empty(n, i64)
@@ -228,6 +231,7 @@ def simulate_floor(floor: Floor, contacts: FloorContacts, end_s: float) -> Floor
         np.array(act_reason, dtype=i64),
         float(floor.drain_s),
         float(end_s),
+        bool(floor.close_at_end),
         answered,
         ended,
         agent,
