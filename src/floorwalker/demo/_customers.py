@@ -20,7 +20,7 @@ from floorwalker.demo._queues import (
     REPEAT_SHARE_DEFAULT,
     QueueProfile,
 )
-from floorwalker.demo._sim import ABANDONED, ANSWERED, TIMEOUT
+from floorwalker.sim.floor import ABANDONED, ANSWERED, TIMEOUT
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]

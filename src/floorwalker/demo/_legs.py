@@ -8,9 +8,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from floorwalker.demo._demand import ContactDraws, draw_contacts
+from floorwalker.demo._demand import NEVER_S, ContactDraws, draw_contacts
 from floorwalker.demo._queues import QueueProfile
-from floorwalker.demo._sim import SimContacts
+from floorwalker.sim.floor import FloorContacts
 
 I64 = npt.NDArray[np.int64]
 F64 = npt.NDArray[np.float64]
@@ -64,17 +64,20 @@ def make_legs(
     )
 
 
-def to_sim(legs: Legs) -> SimContacts:
-    """The simulation's view of the legs (plain lists; NaN hold and wrap-up count as 0)."""
+def to_floor(legs: Legs) -> FloorContacts:
+    """The simulator's view of the legs (NaN hold and wrap-up count as 0; the demo's
+    "never abandons" patience is infinite)."""
     d = legs.draws
-    return SimContacts(
-        arrival_s=legs.arrival_s.tolist(),
-        queue=legs.queue.tolist(),
-        patience_s=d.patience_s.tolist(),
-        talk_s=d.talk_s.tolist(),
-        hold_s=np.nan_to_num(d.hold_s).astype(np.int64).tolist(),
-        wrap_s=np.nan_to_num(d.wrap_s).astype(np.int64).tolist(),
-        ring_s=d.ring_s.tolist(),
-        child=legs.child.tolist(),
-        n_original=legs.n_first,
+    patience = d.patience_s.astype(np.float64)
+    patience[patience >= NEVER_S] = np.inf
+    return FloorContacts(
+        arrival_s=legs.arrival_s.astype(np.float64),
+        queue=legs.queue,
+        patience_s=patience,
+        handle_s=d.talk_s.astype(np.float64),
+        hold_s=np.nan_to_num(d.hold_s).astype(np.int64).astype(np.float64),
+        wrapup_s=np.nan_to_num(d.wrap_s).astype(np.int64).astype(np.float64),
+        ring_s=d.ring_s.astype(np.float64),
+        transfer_to=legs.child,
+        n_first=legs.n_first,
     )

@@ -16,14 +16,7 @@ from floorwalker.demo._calendar import SiteClock
 from floorwalker.demo._customers import Customers, Surveys
 from floorwalker.demo._legs import Legs
 from floorwalker.demo._queues import QueueProfile
-from floorwalker.demo._sim import (
-    ANSWERED,
-    OUTCOME_NAMES,
-    REASONS,
-    STATE_NAMES,
-    TRANSFERRED,
-    SimResult,
-)
+from floorwalker.sim.floor import ANSWERED, OUTCOME_NAMES, STATE_NAMES, TRANSFERRED, FloorResult
 
 I64 = npt.NDArray[np.int64]
 B = npt.NDArray[np.bool_]
@@ -111,6 +104,11 @@ def _constant(value: str, count: int) -> pa.Array:
     return _labels([value], np.zeros(count, dtype=np.int64))
 
 
+def whole(values: npt.NDArray[np.float64]) -> I64:
+    """Simulation instants (whole seconds, NaN unknown) as integers, -1 for unknown."""
+    return np.where(np.isnan(values), -1, values).astype(np.int64)
+
+
 def _floats(values: npt.NDArray[np.float64], mask: B) -> pa.Array:
     return pa.array(np.where(mask, 0.0, values), pa.float64(), mask=mask)
 
@@ -125,7 +123,7 @@ def contacts_table(
     profiles: tuple[QueueProfile, ...],
     site: str,
     legs: Legs,
-    floor: SimResult,
+    floor: FloorResult,
     done: B,
     in_progress: B,
     customers: Customers,
@@ -135,7 +133,8 @@ def contacts_table(
 
     Legs still waiting or in service at ``end`` are kept as outcome "incomplete" with no
     end, wait, agent or handle times: that is what a live export of a real platform shows."""
-    arrival = np.asarray(floor.arrival_s, dtype=np.int64)
+    records = floor.contacts
+    arrival = whole(records.arrival_s)
     rows = np.flatnonzero(done | in_progress)
     rows = rows[np.lexsort((rows, arrival[rows]))]
     m = rows.shape[0]
@@ -145,17 +144,17 @@ def contacts_table(
 
     queue = legs.queue[rows]
     still_open = in_progress[rows]
-    outcome = np.where(still_open, len(OUTCOME_NAMES), np.asarray(floor.outcome, dtype=np.int64)[rows])
+    outcome = np.where(still_open, len(OUTCOME_NAMES), records.outcome[rows])
     served = ((outcome == ANSWERED) | (outcome == TRANSFERRED)) & ~still_open
-    answered = np.asarray(floor.answered_s, dtype=np.int64)[rows]
-    ended = np.asarray(floor.ended_s, dtype=np.int64)[rows]
+    answered = whole(records.answered_s)[rows]
+    ended = whole(records.ended_s)[rows]
     arrived = arrival[rows]
     offsets = clock.offsets_s(arrived)
     wait = np.where(served, answered - arrived, ended - arrived).astype(np.float64)
-    talk = np.asarray(floor.talk_s, dtype=np.float64)[rows]
+    talk = records.talk_s[rows]
     hold = legs.draws.hold_s[rows]
     wrap = legs.draws.wrap_s[rows]
-    agent = np.asarray(floor.agent, dtype=np.int64)[rows]
+    agent = records.agent[rows]
     attempts = legs.draws.ring_attempts[rows]
 
     # Dispositions of all queues in one dictionary; a transferred leg is coded "transfer".
@@ -197,14 +196,13 @@ def contacts_table(
 
 
 def agent_states_table(
-    clock: SiteClock, site: str, floor: SimResult, agent_codes: list[str], end_s: int
+    clock: SiteClock, site: str, floor: FloorResult, agent_codes: list[str], end_s: int
 ) -> pa.Table:
     """The agent_states table: every state that ended by ``end_s``, by start then agent."""
-    start = np.asarray(floor.seg_start, dtype=np.int64)
-    stop = np.asarray(floor.seg_end, dtype=np.int64)
-    agent = np.asarray(floor.seg_agent, dtype=np.int64)
-    state = np.asarray(floor.seg_state, dtype=np.int64)
-    reason = np.asarray(floor.seg_reason, dtype=np.int64)
+    states = floor.states
+    start = states.start_s.astype(np.int64)
+    stop = states.end_s.astype(np.int64)
+    agent, state, reason = states.agent, states.state, states.reason
     keep = np.flatnonzero(stop <= end_s)
     keep = keep[np.lexsort((agent[keep], start[keep]))]
     start, stop, agent, state, reason = start[keep], stop[keep], agent[keep], state[keep], reason[keep]
@@ -218,7 +216,7 @@ def agent_states_table(
         _constant(site, m),
         _labels(agent_codes, agent),
         _labels(list(STATE_NAMES), state),
-        _labels(list(REASONS), np.maximum(reason, 0), reason < 0),
+        _labels(list(states.reasons), np.maximum(reason, 0), reason < 0),
         _instants(clock, start),
         _instants(clock, stop),
         _instants(clock, start + offsets),

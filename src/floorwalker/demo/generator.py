@@ -11,7 +11,8 @@ How the history is made, in the order a real center lives it:
    the odd unforecast incident (``_demand``);
 2. staff: headcount sized to the forecast, schedules built to the Erlang C requirement
    with breaks, lunch, meetings, training, coaching and some absence (``_roster``);
-3. the floor: a discrete-event simulation of queues and agents (``_sim``);
+3. the floor: the simulator's agent-level engine (``floorwalker.sim.floor``) plays every
+   agent's shifts against the arrivals and records each contact and each agent state;
 4. customers and surveys: repeat contacts and survey answers that depend on what
    happened on the floor (``_customers``), then the warehouse tables (``_tables``).
 """
@@ -29,12 +30,12 @@ import pyarrow as pa
 from floorwalker.demo import _demand as demand
 from floorwalker.demo._calendar import SiteClock, build_days, pick_holiday
 from floorwalker.demo._customers import assign_customers, draw_surveys
-from floorwalker.demo._legs import make_legs, to_sim
+from floorwalker.demo._legs import make_legs, to_floor
 from floorwalker.demo._names import email_local_part, pick_full_names
 from floorwalker.demo._queues import QUEUES, SKILL_DESCRIPTIONS, QueueProfile
-from floorwalker.demo._roster import RosterAgent, build_roster, weekly_paid_hours_needed
-from floorwalker.demo._sim import SimAgent, SimQueue, simulate
-from floorwalker.demo._tables import agent_states_table, contacts_table, surveys_table
+from floorwalker.demo._roster import RosterAgent, Shift, build_roster, weekly_paid_hours_needed
+from floorwalker.demo._tables import agent_states_table, contacts_table, surveys_table, whole
+from floorwalker.sim import floor as engine
 
 SITE_CODE = "MAIN"
 SITE_NAME = "Harbourside Customer Care"
@@ -73,6 +74,8 @@ LEAVERS = 4
 LEAVE_REASONS = ("resigned", "relocated", "dismissed", "resigned", "career change")
 CONTRACT_MIX = ((40.0, 0.64), (32.0, 0.16), (24.0, 0.1), (20.0, 0.1))
 MIN_AGENTS, MAX_AGENTS = 60, 100
+NOT_READY_REASONS = ("break", "lunch", "meeting", "training", "coaching", "system")
+DRAIN_LIMIT_S = 1200  # closing-shift agents stay at most this long to clear the queue
 REFERENCE_DAYS = 14  # the forecast period headcount is sized to
 
 
@@ -193,28 +196,19 @@ def generate(
     keep = arrival <= end_s
     order = np.lexsort((queue[keep], arrival[keep]))
     legs = make_legs(leg_rng, QUEUES, arrival[keep][order], queue[keep][order])
-    sim_queues = [
-        SimQueue(p.channel, p.concurrency, demand.VOICE_TIMEOUT_S if p.channel == "voice" else 0)
-        for p in QUEUES
-    ]
-    floor = simulate(to_sim(legs), sim_queues, staff.sim, shifts, end_s)
+    floor = engine.simulate_floor(_floor(staff, shifts), to_floor(legs), end_s)
 
     # 4. Customers and surveys, then the warehouse tables.
-    outcome = np.asarray(floor.outcome, dtype=np.int64)
-    ended = np.asarray(floor.ended_s, dtype=np.int64)
-    arrived = np.asarray(floor.arrival_s, dtype=np.int64)
-    done = (outcome >= 0) & (ended <= end_s)
+    records = floor.contacts
+    outcome = records.outcome
+    ended = whole(records.ended_s)
+    arrived = whole(records.arrival_s)
+    done = (outcome >= 0) & (ended >= 0) & (ended <= end_s)
     in_progress = _in_progress(done, arrived, end_s)
     # Legs still open at `end` have a caller too (and a transfer leg keeps its caller's).
     customers = assign_customers(customer_rng, QUEUES, legs, arrived, outcome, done | in_progress, end_s)
-    proficiency = np.asarray(
-        [
-            staff.sim[a].proficiency.get(q, 0) if a >= 0 else 0
-            for a, q in zip(floor.agent, legs.queue.tolist(), strict=True)
-        ],
-        dtype=np.int64,
-    )
-    wait = np.asarray(floor.answered_s, dtype=np.int64) - arrived
+    proficiency = np.where(records.agent >= 0, staff.proficiency[np.maximum(records.agent, 0), legs.queue], 0)
+    wait = whole(records.answered_s) - arrived
     surveys = draw_surveys(
         survey_rng, QUEUES, legs, wait, outcome, proficiency, ended, done, customers, end_s
     )
@@ -268,7 +262,7 @@ class _Staff:
     employees: list[EmployeeSpec]
     teams: list[TeamSpec]
     roster: list[RosterAgent]  # agents only, index = position in agent_codes
-    sim: list[SimAgent]
+    proficiency: npt.NDArray[np.int64]  # (agents, queues) 1–5, 0 = does not serve the queue
     agent_codes: list[str]
 
 
@@ -358,7 +352,7 @@ def _build_staff(
     leavers = set(rng.choice(experienced, size=min(LEAVERS, len(experienced)), replace=False).tolist())
     team_cycle: dict[str, int] = {}
     roster: list[RosterAgent] = []
-    sim_agents: list[SimAgent] = []
+    proficiency = np.zeros((len(plans), len(QUEUES)), dtype=np.int64)
     codes: list[str] = []
     for i, (group, contract, new) in enumerate(plans):
         group_teams = [t for t, (_, g) in enumerate(TEAMS) if g == group]
@@ -386,15 +380,46 @@ def _build_staff(
         codes.append(code)
         employees.append(person("agent", TEAMS[team][0], hire, skills, contract, code, leave, reason))
         roster.append(RosterAgent(i, group, team, contract, hire, leave, new))
-        served = {q: skills[p.skill] for q, p in enumerate(QUEUES) if p.skill in skills}
-        sim_agents.append(
-            SimAgent(
-                queues=tuple(served),
-                speed={q: demand.PROFICIENCY_SPEED[level] for q, level in served.items()},
-                proficiency=served,
-            )
+        for q, p in enumerate(QUEUES):
+            proficiency[i, q] = skills.get(p.skill, 0)
+    return _Staff(employees, teams, roster, proficiency, codes)
+
+
+def _floor(staff: _Staff, shifts: list[Shift]) -> engine.Floor:
+    """The simulator's floor: the demo queues (voice with voicemail after a long wait, chat
+    sessions, e-mail as deferred work), talk time scaled by each agent's proficiency, and
+    the rostered shifts with their not-ready blocks; times are whole seconds."""
+    speed_of = np.zeros(6, dtype=np.float64)
+    for level, factor in demand.PROFICIENCY_SPEED.items():
+        speed_of[level] = factor
+    queues = [
+        engine.FloorQueue(
+            p.code,
+            session=p.channel == "chat",
+            concurrency=p.concurrency,
+            deferred=p.channel == "email",
+            timeout_s=demand.VOICE_TIMEOUT_S if p.channel == "voice" else 0.0,
         )
-    return _Staff(employees, teams, roster, sim_agents, codes)
+        for p in QUEUES
+    ]
+    floor_shifts = [
+        engine.Shift(
+            agent=sh.agent,
+            login_s=sh.login_s,
+            logout_s=sh.logout_s,
+            drain=sh.until_close,
+            not_ready=[engine.NotReady(start, duration, why) for start, duration, why in sh.activities],
+        )
+        for sh in shifts
+    ]
+    return engine.Floor(
+        queues=queues,
+        speed=speed_of[staff.proficiency],
+        shifts=floor_shifts,
+        reasons=NOT_READY_REASONS,
+        drain_s=DRAIN_LIMIT_S,
+        whole_seconds=True,
+    )
 
 
 def _in_progress(

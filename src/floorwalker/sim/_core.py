@@ -148,7 +148,7 @@ def simulate_replication(
     level: np.ndarray, delay: np.ndarray, q_priority: np.ndarray, skill_first: bool,
     gstart: np.ndarray, concurrency: np.ndarray, staffing: np.ndarray,
     interval_s: float, end_s: float,
-    state: np.ndarray, wait: np.ndarray, served_by: np.ndarray,
+    state: np.ndarray, wait: np.ndarray, served_by: np.ndarray, agent_of: np.ndarray,
     busy: np.ndarray, idle: np.ndarray,
 ) -> int:
     """Simulate one replication; returns the number of events processed.
@@ -165,7 +165,8 @@ def simulate_replication(
 
     Outputs written in place: ``state`` (WAITING / ANSWERED / ABANDONED / NOT_ARRIVED),
     ``wait`` (seconds to answer or abandon; for still waiting, to ``end_s``),
-    ``served_by`` (group or -1), ``busy``/``idle`` seconds per group and interval.
+    ``served_by`` (group or -1), ``agent_of`` (agent index or -1), ``busy``/``idle``
+    seconds per group and interval.
     """
     n = arr_t.shape[0]
     n_q = qstart.shape[0] - 1
@@ -208,6 +209,7 @@ def simulate_replication(
     for c in range(n):
         state[c] = NOT_ARRIVED
         served_by[c] = -1
+        agent_of[c] = -1
         wait[c] = 0.0
 
     events = 0
@@ -315,6 +317,7 @@ def simulate_replication(
                     state[c] = ANSWERED
                     wait[c] = now - arr_t[c]
                     served_by[c] = g
+                    agent_of[c] = a
                     hsize = _push(ht, hp, hsize, now + handle[c] + wrapup[c], a * 4 + EV_END)
         else:
             c = next_arrival
@@ -344,6 +347,7 @@ def simulate_replication(
                 state[c] = ANSWERED
                 wait[c] = 0.0
                 served_by[c] = g
+                agent_of[c] = a
                 hsize = _push(ht, hp, hsize, now + handle[c] + wrapup[c], a * 4 + EV_END)
             else:
                 state[c] = WAITING
@@ -414,6 +418,7 @@ def simulate_replication(
                     state[c] = ANSWERED
                     wait[c] = now - arr_t[c]
                     served_by[c] = g
+                    agent_of[c] = a
                     hsize = _push(ht, hp, hsize, now + handle[c] + wrapup[c], a * 4 + EV_END)
 
     for a in range(n_agents):

@@ -82,6 +82,12 @@ def simulate(
     seed: int | None = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
     threads: int = typer.Option(1, "--threads", min=1, max=64, help="Replications run side by side."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),
+    contacts_csv: Path | None = typer.Option(
+        None, "--contacts-csv", help="Also write replication 1 contact by contact to this CSV file."
+    ),
+    states_csv: Path | None = typer.Option(
+        None, "--states-csv", help="Also write replication 1 agent states to this CSV ([[shifts]] only)."
+    ),
 ) -> None:
     """Simulate the contact center from a scenario file (what-if): totals, queues, groups."""
     try:
@@ -93,6 +99,28 @@ def simulate(
 
     result = run(sc, replications=replications, seed=seed, threads=threads).to_dict()
     result["seed"] = sc.seed if seed is None else seed
+    outputs: list[tuple[Path, str]] = []
+    if contacts_csv is not None or states_csv is not None:
+        from floorwalker.sim import engine
+
+        if states_csv is not None and not sc.shifts:
+            fail(f"--states-csv: {scenario} has no [[shifts]]; agent states need them", 2)
+            return
+        if sc.shifts:
+            floor = engine.replication_floor(sc, 0, seed)
+            if states_csv is not None:
+                outputs.append((states_csv, engine.states_csv(sc, floor.states)))
+            records = floor.contacts
+        else:
+            records = engine.replication_records(sc, 0, seed)
+        if contacts_csv is not None:
+            outputs.append((contacts_csv, engine.records_csv(sc, records)))
+    for path, text in outputs:
+        try:
+            path.write_text(text, encoding="utf-8")
+        except OSError as exc:
+            fail(f"{path}: cannot be written ({exc.strerror})", 2)
+            return
     if as_json:
         print_json(result)
     else:

@@ -20,6 +20,21 @@ import numpy as np
 
 from floorwalker.sim import _core
 from floorwalker.sim.distributions import sample, sample_at_least
+from floorwalker.sim.floor import (
+    ABANDONED,
+    ANSWERED,
+    AVAILABLE,
+    NOT_READY,
+    ContactRecords,
+    Floor,
+    FloorContacts,
+    FloorQueue,
+    FloorResult,
+    NotReady,
+    Shift,
+    StateTimeline,
+    simulate_floor,
+)
 from floorwalker.sim.results import SimulationResult, tally
 from floorwalker.sim.scenario import Replay, Scenario
 
@@ -144,6 +159,34 @@ class Replication:
     busy_s: np.ndarray  # (G, I)
     idle_s: np.ndarray  # (G, I)
     events: int
+    agent: np.ndarray | None = None  # agent index (0 .. agents of all groups - 1), -1 if not answered
+
+    def records(self) -> ContactRecords:
+        """The replication contact by contact (per-contact output): arrival, answer, end,
+        wait, talk, wrap-up, outcome, queue and agent, in arrival order, seconds from the
+        start of the horizon. Answer = arrival + wait; end = answer + handle time (the
+        wrap-up follows it). Outcome codes are those of ``floor.OUTCOME_NAMES``; a contact
+        still waiting when the horizon ends has outcome -1 and NaN times."""
+        c = self.contacts
+        answered = self.state == _core.ANSWERED
+        abandoned = self.state == _core.ABANDONED
+        arrival = c.arrival_s
+        answer_s = np.where(answered, arrival + self.wait_s, np.nan)
+        end_s = np.where(answered, answer_s + c.handle_s, np.where(abandoned, arrival + self.wait_s, np.nan))
+        outcome = np.where(answered, ANSWERED, np.where(abandoned, ABANDONED, -1)).astype(np.int64)
+        agent = self.agent if self.agent is not None else np.full(arrival.size, -1, np.int64)
+        return ContactRecords(
+            arrival_s=arrival.copy(),
+            answered_s=answer_s,
+            ended_s=end_s,
+            wait_s=np.where(answered | abandoned, self.wait_s, np.nan),
+            talk_s=np.where(answered, c.handle_s, np.nan),
+            hold_s=np.where(answered, 0.0, np.nan),
+            wrapup_s=np.where(answered, c.wrapup_s, np.nan),
+            outcome=outcome,
+            queue=c.queue.copy(),
+            agent=np.where(answered, agent, -1),
+        )
 
 
 def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Replication:
@@ -156,6 +199,7 @@ def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Repli
     state = np.empty(n, np.int8)
     wait = np.empty(n, np.float64)
     served_by = np.empty(n, np.int64)
+    agent = np.empty(n, np.int64)
     n_g = len(scenario.groups)
     busy = np.zeros((n_g, scenario.intervals), np.float64)
     idle = np.zeros((n_g, scenario.intervals), np.float64)
@@ -163,9 +207,9 @@ def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Repli
         c.arrival_s, c.queue, c.handle_s, c.wrapup_s, c.patience_s, qstart, qorder,
         lay.level, lay.delay, lay.q_priority, scenario.agent_picks == "skill_level",
         lay.gstart, lay.concurrency, lay.staffing, float(scenario.interval_s), float(scenario.horizon_s),
-        state, wait, served_by, busy, idle,
+        state, wait, served_by, agent, busy, idle,
     )
-    return Replication(c, state, wait, served_by, busy, idle, int(events))
+    return Replication(c, state, wait, served_by, busy, idle, int(events), agent)
 
 
 def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
@@ -180,7 +224,11 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
     lay = layout(scenario)
     streams = np.random.SeedSequence(base).spawn(reps)
 
+    shifts = shift_floor(scenario) if scenario.shifts else None
+
     def one(ss: np.random.SeedSequence) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]:
+        if shifts is not None:
+            return _tally_floor(scenario, lay, *shifts, np.random.Generator(np.random.PCG64(ss)))
         rep = run_once(scenario, lay, np.random.Generator(np.random.PCG64(ss)))
         counts = tally(rep.contacts.arrival_s, rep.contacts.queue, rep.state, rep.wait_s,
                        scenario.interval_s, scenario.intervals, lay.sl_threshold_s)
@@ -199,3 +247,167 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
         idle=[o[2] for o in outs],
         events=sum(o[3] for o in outs),
     )
+
+
+def _stream(scenario: Scenario, replication: int, seed: int | None) -> np.random.Generator:
+    """The generator of replication ``replication`` (0-based) of ``simulate(scenario, seed=seed)``."""
+    if replication < 0:
+        raise ValueError("replication must be at least 0")
+    base = scenario.seed if seed is None else seed
+    stream = np.random.SeedSequence(base).spawn(replication + 1)[replication]
+    return np.random.Generator(np.random.PCG64(stream))
+
+
+def replication_records(scenario: Scenario, replication: int = 0, seed: int | None = None) -> ContactRecords:
+    """Per-contact output of replication ``replication`` (0-based) of
+    ``simulate(scenario, seed=seed)``: the same draws, so its contacts are the ones that
+    replication tallied."""
+    if scenario.shifts:
+        return replication_floor(scenario, replication, seed).contacts
+    return run_once(scenario, layout(scenario), _stream(scenario, replication, seed)).records()
+
+
+def replication_floor(scenario: Scenario, replication: int = 0, seed: int | None = None) -> FloorResult:
+    """Per-contact output and agent state timeline of replication ``replication`` of a
+    scenario with shifts (agents numbered in the order of its ``[[shifts]]``)."""
+    if not scenario.shifts:
+        raise ValueError("the scenario has no shifts: agent states need [[shifts]]")
+    floor, _ = shift_floor(scenario)
+    return _run_floor(scenario, floor, _stream(scenario, replication, seed))[1]
+
+
+def shift_floor(scenario: Scenario) -> tuple[Floor, np.ndarray]:
+    """The agent-level floor of a scenario with shifts, and each agent's group index.
+    Every skill counts the same; a group's concurrency makes its queues session queues
+    (chat); channel "email" is deferred work."""
+    qidx = {q.name: i for i, q in enumerate(scenario.queues)}
+    gidx = {g.name: i for i, g in enumerate(scenario.groups)}
+    agent_group: list[int] = []
+    shifts: list[Shift] = []
+    for plan in scenario.shifts:
+        blocks = [NotReady(b.start_s, b.duration_s, b.reason) for b in plan.not_ready]
+        for _ in range(plan.agents):
+            shifts.append(Shift(len(agent_group), plan.start_s, plan.end_s, plan.drain, blocks))
+            agent_group.append(gidx[plan.group])
+    speed = np.zeros((len(agent_group), len(scenario.queues)))
+    capacity = [1] * len(scenario.queues)
+    for a, g in enumerate(agent_group):
+        for qname in scenario.groups[g].skills:
+            speed[a, qidx[qname]] = 1.0
+    for grp in scenario.groups:
+        for qname in grp.skills:
+            capacity[qidx[qname]] = max(capacity[qidx[qname]], grp.concurrency)
+    queues = [
+        FloorQueue(q.name, session=capacity[i] > 1, concurrency=capacity[i], deferred=q.channel == "email")
+        for i, q in enumerate(scenario.queues)
+    ]
+    return Floor(queues, speed, shifts, close_at_end=True), np.asarray(agent_group, dtype=np.int64)
+
+
+def _run_floor(scenario: Scenario, floor: Floor, rng: np.random.Generator) -> tuple[Contacts, FloorResult]:
+    c = draw_contacts(scenario, rng)
+    n = c.arrival_s.size
+    zeros = np.zeros(n)
+    fc = FloorContacts(c.arrival_s, c.queue, c.patience_s, c.handle_s, zeros, c.wrapup_s, zeros,
+                       np.full(n, -1, np.int64), n)
+    return c, simulate_floor(floor, fc, scenario.horizon_s)
+
+
+def _tally_floor(scenario: Scenario, lay: Layout, floor: Floor, agent_group: np.ndarray,
+                 rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]:
+    """One replication of a scenario with shifts, tallied like the staffing-curve run:
+    counts per (interval, queue), and busy (on contact or wrap-up) and idle (available)
+    seconds per (group, interval) from the state timeline."""
+    c, res = _run_floor(scenario, floor, rng)
+    rec = res.contacts
+    answered, abandoned = rec.outcome == ANSWERED, rec.outcome == ABANDONED
+    state = np.where(answered, _core.ANSWERED, np.where(abandoned, _core.ABANDONED, _core.WAITING))
+    state = state.astype(np.int8)
+    wait = np.where(answered | abandoned, rec.wait_s, scenario.horizon_s - c.arrival_s)
+    counts = tally(c.arrival_s, c.queue, state, wait, scenario.interval_s, scenario.intervals,
+                   lay.sl_threshold_s)
+    st = res.states
+    group = agent_group[st.agent] if st.agent.size else st.agent
+    working = (st.state != AVAILABLE) & (st.state != NOT_READY)
+    n_g = len(scenario.groups)
+    busy = np.stack([_per_interval(st.start_s[m], st.end_s[m], scenario.interval_s, scenario.intervals)
+                     for m in ((group == g) & working for g in range(n_g))])
+    idle = np.stack([_per_interval(st.start_s[m], st.end_s[m], scenario.interval_s, scenario.intervals)
+                     for m in ((group == g) & (st.state == AVAILABLE) for g in range(n_g))])
+    return counts, busy, idle, res.events
+
+
+def _per_interval(start_s: np.ndarray, end_s: np.ndarray, interval_s: float, intervals: int) -> np.ndarray:
+    """Seconds of the segments [start, end) inside each interval. With F(T) the seconds
+    before T, F(T) = sum over starts < T of (T - start) - sum over ends < T of (T - end)."""
+    bounds = np.arange(intervals + 1) * interval_s
+
+    def before(points: np.ndarray) -> np.ndarray:
+        p = np.sort(points)
+        k = np.searchsorted(p, bounds, side="left")
+        csum = np.concatenate(([0.0], np.cumsum(p)))
+        return k * bounds - csum[k]
+
+    total = before(start_s) - before(end_s)
+    return np.diff(total)
+
+
+def agent_labels(scenario: Scenario) -> list[str]:
+    """A name per agent index of the per-contact and state output: "group#k", k from 1."""
+    if scenario.shifts:
+        _, agent_group = shift_floor(scenario)
+        seen: dict[int, int] = {}
+        labels = []
+        for g in agent_group.tolist():
+            seen[g] = seen.get(g, 0) + 1
+            labels.append(f"{scenario.groups[g].name}#{seen[g]}")
+        return labels
+    lay = layout(scenario)
+    return [f"{grp.name}#{k + 1}" for grp, size in zip(scenario.groups, np.diff(lay.gstart), strict=True)
+            for k in range(int(size))]
+
+
+CONTACT_CSV_COLUMNS = (
+    "arrival_s", "answered_s", "ended_s", "wait_s", "talk_s", "wrapup_s", "outcome", "queue", "agent",
+)
+
+
+def records_csv(scenario: Scenario, records: ContactRecords) -> str:
+    """The records as CSV text (one row per contact, columns ``CONTACT_CSV_COLUMNS``; queue
+    by name, outcome by name or "waiting", agent as "group#k" (k from 1), blanks unknown)."""
+    from floorwalker.sim.floor import OUTCOME_NAMES
+
+    labels = agent_labels(scenario)
+
+    def num(x: float) -> str:
+        return "" if np.isnan(x) else f"{x:.3f}"
+
+    lines = [",".join(CONTACT_CSV_COLUMNS)]
+    for k in range(records.arrival_s.size):
+        a = int(records.agent[k])
+        agent = labels[a] if a >= 0 else ""
+        outcome = OUTCOME_NAMES[records.outcome[k]] if records.outcome[k] >= 0 else "waiting"
+        lines.append(",".join((
+            num(records.arrival_s[k]), num(records.answered_s[k]), num(records.ended_s[k]),
+            num(records.wait_s[k]), num(records.talk_s[k]), num(records.wrapup_s[k]),
+            outcome, scenario.queues[int(records.queue[k])].name, agent,
+        )))
+    return "\n".join(lines) + "\n"
+
+
+STATE_CSV_COLUMNS = ("agent", "state", "reason", "start_s", "end_s")
+
+
+def states_csv(scenario: Scenario, states: StateTimeline) -> str:
+    """The agent state timeline as CSV text, by agent then start (columns
+    ``STATE_CSV_COLUMNS``; reason blank unless not ready)."""
+    from floorwalker.sim.floor import STATE_NAMES
+
+    labels = agent_labels(scenario)
+    order = np.lexsort((states.start_s, states.agent))
+    lines = [",".join(STATE_CSV_COLUMNS)]
+    for k in order.tolist():
+        why = states.reasons[states.reason[k]] if states.reason[k] >= 0 else ""
+        lines.append(f"{labels[states.agent[k]]},{STATE_NAMES[states.state[k]]},{why},"
+                     f"{states.start_s[k]:.3f},{states.end_s[k]:.3f}")
+    return "\n".join(lines) + "\n"

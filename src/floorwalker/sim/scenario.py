@@ -59,6 +59,29 @@ class Overflow:
 
 
 @dataclass(frozen=True)
+class ShiftBlock:
+    """A planned not-ready block inside a shift (seconds from the start of the horizon)."""
+
+    start_s: float
+    duration_s: float
+    reason: str
+
+
+@dataclass(frozen=True)
+class ShiftPlan:
+    """``agents`` agents of group ``group`` log in at ``start_s`` and off at ``end_s``
+    (seconds from the start of the horizon), each with the same not-ready blocks; with
+    ``drain`` they stay (up to 20 minutes) to clear contacts still waiting at ``end_s``."""
+
+    group: str
+    start_s: float
+    end_s: float
+    agents: int = 1
+    drain: bool = False
+    not_ready: tuple[ShiftBlock, ...] = ()
+
+
+@dataclass(frozen=True)
 class Replay:
     """Recorded contacts to replay instead of drawing Poisson arrivals (arrays of equal
     length, seconds from the start of the horizon). NaN handle or patience: drawn from the
@@ -92,6 +115,10 @@ class Scenario:
     #: patience). Two scenarios with the same cap and seed see the same customers, except
     #: those one of them thins out. None: draw the offered directly.
     arrival_cap: tuple[tuple[float, ...], ...] | None = field(default=None)
+    #: Agent shifts with breaks. When given, the run plays each agent's shift (log-in,
+    #: not-ready blocks, log-off) instead of the groups' staffing counts, which then only
+    #: report how many agents the shifts log in at each interval's start.
+    shifts: tuple[ShiftPlan, ...] = field(default=())
 
     @property
     def horizon_s(self) -> float:
@@ -211,7 +238,7 @@ def parse_scenario(text: str, source: str = "scenario") -> Scenario:
 def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenario:
     """Check and convert an already-parsed TOML document (see :func:`parse_scenario`)."""
     r = _Reader(source)
-    r.known(data, ("simulation", "queues", "groups", "routing"), "")
+    r.known(data, ("simulation", "queues", "groups", "routing", "shifts"), "")
     sim = r.table(data, "simulation", "simulation")
     r.known(sim, ("interval_s", "intervals", "warmup_intervals", "replications", "seed", "agent_picks"),
             "simulation")
@@ -266,6 +293,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
         queues.append(Queue(name, offered, handle, wrapup, patience, sl_t, prio, channel))
     names = {q.name for q in queues}
 
+    with_shifts = "shifts" in data
     raw_groups = data.get("groups")
     if not isinstance(raw_groups, list) or not raw_groups:
         raise r.fail("groups", "missing: add at least one [[groups]] table")
@@ -278,9 +306,14 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
         name = r.name(g, p)
         if any(x.name == name for x in groups):
             raise r.fail(f"{p}.name", f"duplicate group name {name!r}")
-        if "agents" not in g:
+        if with_shifts:
+            if "agents" in g:
+                raise r.fail(f"{p}.agents", "leave out when [[shifts]] are given: the shifts say who works")
+            agents: tuple[int, ...] = (0,) * intervals
+        elif "agents" not in g:
             raise r.fail(f"{p}.agents", "missing (a whole number, or a list with one per interval)")
-        agents = tuple(int(v) for v in r.per_interval(g, "agents", f"{p}.agents", intervals, True))
+        else:
+            agents = tuple(int(v) for v in r.per_interval(g, "agents", f"{p}.agents", intervals, True))
         skills_raw = r.table(g, "skills", f"{p}.skills")
         skills: dict[str, int] = {}
         for qname in skills_raw:
@@ -319,5 +352,75 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
     for q in queues:
         if q.name not in served:
             raise r.fail("groups", f"no group has a skill for queue {q.name!r}")
+    if not with_shifts:
+        return Scenario(interval_s, intervals, tuple(queues), tuple(groups), tuple(overflows), picks, warmup,
+                        replications, seed)
+    shifts = _shifts(r, data["shifts"], queues, groups, overflows, interval_s * intervals)
+    on_duty = {g.name: [0] * intervals for g in groups}
+    for sh in shifts:
+        for i in range(intervals):
+            if sh.start_s <= i * interval_s < sh.end_s:
+                on_duty[sh.group][i] += sh.agents
+    groups = [AgentGroup(g.name, tuple(on_duty[g.name]), g.skills, g.concurrency) for g in groups]
     return Scenario(interval_s, intervals, tuple(queues), tuple(groups), tuple(overflows), picks, warmup,
-                    replications, seed)
+                    replications, seed, shifts=tuple(shifts))
+
+
+def _shifts(r: _Reader, raw: Any, queues: list[Queue], groups: list[AgentGroup], overflows: list[Overflow],
+            horizon_s: float) -> list[ShiftPlan]:
+    """Read [[shifts]], and refuse what the agent-level run does not model."""
+    if overflows:
+        raise r.fail("routing.overflow", "not available with [[shifts]] (agents take their skills at once)")
+    for i, q in enumerate(queues):
+        if q.priority != 0:
+            raise r.fail(f"queues[{i}].priority",
+                         "not available with [[shifts]] (longest waiting is served first)")
+    for i, g in enumerate(groups):
+        for qname, level in g.skills.items():
+            if level != 1:
+                raise r.fail(f"groups[{i}].skills.{qname}", "must be 1 with [[shifts]] (no skill levels)")
+    for q in queues:
+        concurrencies = {g.concurrency for g in groups if q.name in g.skills}
+        if len(concurrencies) > 1:
+            raise r.fail("groups",
+                         f"with [[shifts]], the groups serving queue {q.name!r} need the same concurrency")
+    if not isinstance(raw, list) or not raw:
+        raise r.fail("shifts", "must be a list of [[shifts]] tables")
+    gnames = {g.name for g in groups}
+    out: list[ShiftPlan] = []
+    for i, sh in enumerate(raw):
+        p = f"shifts[{i}]"
+        if not isinstance(sh, dict):
+            raise r.fail(p, "must be a table")
+        r.known(sh, ("group", "start_s", "end_s", "agents", "drain", "not_ready"), p)
+        if sh.get("group") not in gnames:
+            raise r.fail(f"{p}.group", "must name a group")
+        start = r.number(sh, "start_s", f"{p}.start_s")
+        end = r.number(sh, "end_s", f"{p}.end_s")
+        if not start < end <= horizon_s:
+            raise r.fail(p, f"needs start_s < end_s <= {horizon_s:g} (the end of the horizon)")
+        agents = r.integer(sh, "agents", f"{p}.agents", default=1, minimum=1)
+        drain = sh.get("drain", False)
+        if not isinstance(drain, bool):
+            raise r.fail(f"{p}.drain", "must be true or false")
+        raw_blocks = sh.get("not_ready", [])
+        if not isinstance(raw_blocks, list):
+            raise r.fail(f"{p}.not_ready", "must be a list of { start_s, duration_s, reason } tables")
+        blocks: list[ShiftBlock] = []
+        for k, b in enumerate(raw_blocks):
+            bp = f"{p}.not_ready[{k}]"
+            if not isinstance(b, dict):
+                raise r.fail(bp, "must be a table such as "
+                             "{ start_s = 7200, duration_s = 900, reason = \"break\" }")
+            r.known(b, ("start_s", "duration_s", "reason"), bp)
+            b_start = r.number(b, "start_s", f"{bp}.start_s")
+            duration = r.number(b, "duration_s", f"{bp}.duration_s", strict=True)
+            if not start <= b_start < end:
+                raise r.fail(f"{bp}.start_s", "must fall inside the shift")
+            reason = b.get("reason", "break")
+            if not isinstance(reason, str) or not reason.strip():
+                raise r.fail(f"{bp}.reason", "must be text such as \"break\" or \"lunch\"")
+            blocks.append(ShiftBlock(b_start, duration, reason.strip()))
+        blocks.sort(key=lambda b: b.start_s)
+        out.append(ShiftPlan(str(sh["group"]), start, end, agents, drain, tuple(blocks)))
+    return out
