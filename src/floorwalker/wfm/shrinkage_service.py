@@ -108,7 +108,7 @@ def shrinkage(
     rows = session.execute(
         visible_shifts(stmt, actor).order_by(ScheduleShift.day, ScheduleShift.agent_code)
     ).all()
-    teams = dict(session.execute(select(Team.id, Team.name)).tuples().all())
+    teams: dict[int, str] = dict(session.execute(select(Team.id, Team.name)).all())  # type: ignore[arg-type]
     work = [x for x, _ in rows if x.kind == "work" and x.start_utc is not None and x.end_utc is not None]
     acts: dict[int, list[PaidBlock]] = defaultdict(list)
     if work:
