@@ -93,7 +93,9 @@ def test_apply_a_break_move_and_a_meeting_cancel(stores, db, monkeypatch) -> Non
     intraday_actions.apply_change(db, red_sup, meeting.id, "cancel", None, at(9))
     db.expire_all()
     assert db.get(ScheduleActivity, meeting.id) is None
-    entries = db.scalars(select(AuditEntry).where(AuditEntry.entity == "schedule_activity")).all()
+    entries = db.scalars(
+        select(AuditEntry).where(AuditEntry.entity == "schedule_activity").order_by(AuditEntry.id)
+    ).all()
     assert [(e.action, e.username) for e in entries] == [("move", "sue"), ("cancel", "sue")]
     assert entries[0].changes["start_utc"] == [at(10).isoformat(), at(11.5).isoformat()]
     with stores.warehouse.connect() as wh:

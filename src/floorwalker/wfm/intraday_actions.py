@@ -38,6 +38,7 @@ from floorwalker.wfm.suggestions import (
     Suggestion,
     WeekRules,
     coverage,
+    describe,
     projected_service_level,
     suggest,
 )
@@ -202,7 +203,7 @@ def _as_dict(s: Suggestion, zone: ZoneInfo) -> dict[str, Any]:
     return {
         "kind": s.kind,
         "agent": s.agent,
-        "text": s.text,
+        "text": describe(s, lambda moment: _local(moment, zone) or moment),
         "start_utc": s.start,
         "end_utc": s.end,
         "start_local": _local(s.start, zone),
@@ -216,6 +217,7 @@ def _as_dict(s: Suggestion, zone: ZoneInfo) -> dict[str, Any]:
         "shift_id": s.shift_id,
         "activity_id": s.activity_id,
         "activity": s.activity,
+        "activity_kind": s.activity_kind,
         "applicable": s.kind in APPLIED_KINDS,
         "intervals": [
             {
@@ -235,15 +237,21 @@ def _as_dict(s: Suggestion, zone: ZoneInfo) -> dict[str, Any]:
 
 
 def suggestions(
-    session: Session, warehouse: Any, actor: Actor, site: str | None, now: datetime
+    session: Session,
+    warehouse: Any,
+    actor: Actor,
+    site: str | None,
+    now: datetime,
+    plan: DayPlan | None = None,
 ) -> dict[str, Any]:
     """Ranked suggestions for the rest of the site's day at ``now`` (naive UTC): the site,
     day, service model, projected service level of the rest of the day as scheduled, and
-    the suggestions (wfm.suggestions; only for agents the actor may act on)."""
+    the suggestions (wfm.suggestions; only for agents the actor may act on). ``plan``: the
+    day's ``day_plan`` when the caller has it."""
     _require(actor)
     s = resolve_site(session, site)
     day = local_today(now.replace(tzinfo=UTC), s.time_zone)
-    plan = day_plan(session, warehouse, actor, s.code, day, now)
+    plan = plan or day_plan(session, warehouse, actor, s.code, day, now)
     slots = _slots(plan, now)
     agents = agents_today(session, actor, s, day)
     found = suggest(slots, plan.model, agents, now)

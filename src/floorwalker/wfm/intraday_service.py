@@ -133,7 +133,13 @@ def day_plan(session: Session, warehouse: Connection, actor: Actor, site: str | 
 
 
 def intraday(
-    session: Session, warehouse: Connection, actor: Actor, site: str | None, day: date, now: datetime
+    session: Session,
+    warehouse: Connection,
+    actor: Actor,
+    site: str | None,
+    day: date,
+    now: datetime,
+    plan: DayPlan | None = None,
 ) -> dict[str, Any]:
     """Per interval of site-local ``day`` (naive UTC starts; ``now`` naive UTC): forecast,
     actual (None until the interval has ended), reforecast contacts, required agents for
@@ -141,8 +147,8 @@ def intraday(
     edits included: minutes on shift and not in a block / interval minutes), gap =
     scheduled − required, and the projected service level of the scheduled agents (pooled
     over the site's queues, Erlang C or A; None without contacts); per queue the ratio of
-    actual to forecast so far."""
-    plan = day_plan(session, warehouse, actor, site, day, now)
+    actual to forecast so far. ``plan``: the day's ``day_plan`` when the caller has it."""
+    plan = plan or day_plan(session, warehouse, actor, site, day, now)
     moments = sorted(plan.rows)
     slots = [
         Slot(m, plan.rows[m]["required"], plan.rows[m]["reforecast"], _aht(plan.rows[m])) for m in moments

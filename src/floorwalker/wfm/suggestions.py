@@ -44,7 +44,7 @@ per agent-hour released (ties: the longer release first).
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
@@ -190,6 +190,7 @@ class Suggestion:
     shift_id: int | None = None
     activity_id: int | None = None
     activity: str | None = None
+    activity_kind: str | None = None
     from_start: datetime | None = None
     from_end: datetime | None = None
     intervals: tuple[IntervalEffect, ...] = field(default_factory=tuple)
@@ -487,20 +488,23 @@ def _vto(day: _Day, a: AgentToday) -> list[_Candidate]:
 # --- the greedy search ---------------------------------------------------------------
 
 
-def _text(c: _Candidate) -> str:
-    def hm(moment: datetime) -> str:
-        return moment.strftime("%H:%M")
+def describe(s: Suggestion, clock: Callable[[datetime], datetime] | None = None) -> str:
+    """A sentence for ``s``; ``clock`` turns its naive UTC times into the times to show
+    (the site's local time; default: UTC as given)."""
+    show = clock or (lambda moment: moment)
 
-    b = c.activity
-    if c.kind == "break_move" and b is not None:
-        return f"Move {c.agent}'s {b.name} from {hm(b.start)} to {hm(c.start)}"
-    if c.kind == "meeting_move" and b is not None:
-        return f"Move {c.agent}'s {b.kind} '{b.name}' from {hm(b.start)} to {hm(c.start)}"
-    if c.kind == "meeting_cancel" and b is not None:
-        return f"Cancel {c.agent}'s {b.kind} '{b.name}' {hm(b.start)}–{hm(b.end)}"
-    if c.kind == "overtime":
-        return f"Offer {c.agent} overtime {hm(c.start)}–{hm(c.end)}"
-    return f"Offer {c.agent} voluntary time off {hm(c.start)}–{hm(c.end)}"
+    def hm(moment: datetime | None) -> str:
+        return "" if moment is None else show(moment).strftime("%H:%M")
+
+    if s.kind == "break_move":
+        return f"Move {s.agent}'s {s.activity} from {hm(s.from_start)} to {hm(s.start)}"
+    if s.kind == "meeting_move":
+        return f"Move {s.agent}'s {s.activity_kind} '{s.activity}' from {hm(s.from_start)} to {hm(s.start)}"
+    if s.kind == "meeting_cancel":
+        return f"Cancel {s.agent}'s {s.activity_kind} '{s.activity}' {hm(s.start)}–{hm(s.end)}"
+    if s.kind == "overtime":
+        return f"Offer {s.agent} overtime {hm(s.start)}–{hm(s.end)}"
+    return f"Offer {s.agent} voluntary time off {hm(s.start)}–{hm(s.end)}"
 
 
 def _apply(day: _Day, c: _Candidate, d: dict[int, float]) -> None:
@@ -533,13 +537,15 @@ def _suggestion(day: _Day, c: _Candidate, d: dict[int, float]) -> Suggestion:
     gain = day.gain(d)
     after = None if before is None else before + gain
     b = c.activity
-    return Suggestion(
-        kind=c.kind, agent=c.agent, text=_text(c), start=c.start, end=c.end, agent_hours=round(hours, 4),
+    out = Suggestion(
+        kind=c.kind, agent=c.agent, text="", start=c.start, end=c.end, agent_hours=round(hours, 4),
         sl_before=before, sl_after=after, gain_per_agent_hour=gain / hours if hours else 0.0,
         shift_id=c.shift_id, activity_id=None if b is None else b.id, activity=None if b is None else b.name,
+        activity_kind=None if b is None else b.kind,
         from_start=None if b is None else b.start, from_end=None if b is None else b.end,
         intervals=tuple(effects),
     )  # fmt: skip
+    return replace(out, text=describe(out))
 
 
 def _pick(
