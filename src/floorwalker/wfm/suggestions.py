@@ -43,6 +43,7 @@ per agent-hour released (ties: the longer release first).
 
 from __future__ import annotations
 
+import itertools
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
@@ -229,6 +230,7 @@ class _Levels:
         self.total = sum(c for c in self.contacts if c > 0)
         n = np.arange(0, math.ceil(top * model.available) + 3)
         self.table: list[np.ndarray | None] = []
+        self._memo: dict[tuple[int, float], float | None] = {}
         seconds = model.interval_min * 60.0
         for s in slots:
             if s.contacts <= 0 or s.aht_s <= 0:
@@ -242,6 +244,13 @@ class _Levels:
             self.table.append(np.asarray(m.service_level, dtype=np.float64))
 
     def level(self, t: int, scheduled: float) -> float | None:
+        key = (t, scheduled)
+        if key in self._memo:
+            return self._memo[key]
+        out = self._memo[key] = self._level(t, scheduled)
+        return out
+
+    def _level(self, t: int, scheduled: float) -> float | None:
         table = self.table[t]
         if table is None:
             return None
@@ -278,7 +287,7 @@ def projected_service_level(
 class _Candidate:
     kind: str
     agent: str
-    key: str
+    key: tuple[object, ...]
     spans: tuple[tuple[datetime, datetime, int], ...]
     minutes: float
     start: datetime
@@ -301,7 +310,10 @@ class _Day:
         self.cov = coverage(agents, slots, model.interval_min)
         top = max([*self.cov, *(s.required for s in slots), 0.0]) + MAX_SUGGESTIONS + len(agents)
         self.levels = _Levels(slots, model, top)
-        self.used: set[str] = set()
+        self.used: set[tuple[object, ...]] = set()
+        self._deltas: dict[tuple[tuple[datetime, datetime, int], ...], dict[int, float]] = {}
+        self._touched: dict[tuple[datetime, datetime], list[tuple[int, float]]] = {}
+        self.contiguous = all(b.start - a.start == self.step for a, b in itertools.pairwise(slots))
         self.day_end = slots[-1].start + self.step if slots else now
 
     def gap(self, t: int) -> float:
@@ -309,14 +321,35 @@ class _Day:
 
     def touched(self, start: datetime, end: datetime) -> list[tuple[int, float]]:
         """(slot index, agents) a span [start, end) is worth in each slot it overlaps."""
+        key = (start, end)
+        found = self._touched.get(key)
+        if found is None:
+            found = self._touched[key] = self._touch(start, end)
+        return found
+
+    def _touch(self, start: datetime, end: datetime) -> list[tuple[int, float]]:
+        if self.contiguous and self.slots:
+            first = (start - self.slots[0].start) // self.step
+            last = -((self.slots[0].start - end) // self.step)
+            candidates: range = range(max(0, first), min(len(self.slots), last))
+        else:
+            candidates = range(len(self.slots))
         out = []
-        for t, s in enumerate(self.slots):
+        for t in candidates:
+            s = self.slots[t]
             m = _overlap_min(start, end, s.start, s.start + self.step)
             if m > 0:
                 out.append((t, m / self.model.interval_min))
         return out
 
     def delta(self, c: _Candidate) -> dict[int, float]:
+        """Change of scheduled agents per slot if ``c`` is applied."""
+        found = self._deltas.get(c.spans)
+        if found is None:
+            found = self._deltas[c.spans] = self._delta(c)
+        return found
+
+    def _delta(self, c: _Candidate) -> dict[int, float]:
         d: dict[int, float] = {}
         for start, end, sign in c.spans:
             for t, v in self.touched(start, end):
@@ -352,8 +385,8 @@ class _Day:
         return all(self.gap(t) + v >= -_EPS for t, v in d.items() if v < 0)
 
 
-def _key(agent: str, b: Activity, start: datetime) -> str:
-    return f"act:{agent}:{b.kind}:{b.name}:{start.isoformat()}"
+def _key(agent: str, b: Activity, start: datetime) -> tuple[object, ...]:
+    return ("act", agent, b.kind, b.name, start)
 
 
 def _free(a: AgentToday, start: datetime, end: datetime, skip: Activity | None) -> bool:
@@ -437,7 +470,7 @@ def _rest_ok(w: WeekRules, start: datetime, end: datetime) -> bool:
 def _overtime(day: _Day, a: AgentToday) -> list[_Candidate]:
     w = a.week
     out = []
-    key = f"agent:{a.agent}"
+    key: tuple[object, ...] = ("agent", a.agent)
     if a.start is not None and a.end is not None:
         for k in range(1, MAX_EXTENSION_MIN // day.model.interval_min + 1):
             extra = day.step * k
@@ -469,7 +502,7 @@ def _vto(day: _Day, a: AgentToday) -> list[_Candidate]:
         return []
     w = a.week
     out = []
-    key = f"agent:{a.agent}"
+    key: tuple[object, ...] = ("agent", a.agent)
     length = (a.end - a.start).total_seconds() / 60
     for k in range(1, MAX_VTO_MIN // day.model.interval_min + 1):
         cut = day.step * k
