@@ -313,6 +313,9 @@ class _Day:
         self.used: set[tuple[object, ...]] = set()
         self._deltas: dict[tuple[tuple[datetime, datetime, int], ...], dict[int, float]] = {}
         self._touched: dict[tuple[datetime, datetime], list[tuple[int, float]]] = {}
+        #: Scores of candidates by (spans, minutes), and which of them read each slot.
+        self.scores: dict[tuple[object, ...], tuple[float, float, float] | None] = {}
+        self.scored_at: dict[int, set[tuple[object, ...]]] = {}
         self.contiguous = all(b.start - a.start == self.step for a, b in itertools.pairwise(slots))
         self.day_end = slots[-1].start + self.step if slots else now
 
@@ -581,22 +584,37 @@ def _suggestion(day: _Day, c: _Candidate, d: dict[int, float]) -> Suggestion:
     return replace(out, text=describe(out))
 
 
+_Score = tuple[float, float, float]
+
+
 def _pick(
     day: _Day, candidates: list[_Candidate], improve: bool
 ) -> tuple[_Candidate, dict[int, float]] | None:
-    best: tuple[tuple[float, float, float], _Candidate, dict[int, float]] | None = None
+    best: tuple[_Score, _Candidate, dict[int, float]] | None = None
     for c in candidates:
         d = day.delta(c)
         if not d:
             continue
-        hours = c.minutes / 60
-        gain, closed = day.gain(d), day.under_closed(d)
-        if improve and not (gain >= MIN_GAIN or (gain > -_EPS and closed > _EPS)):
-            continue
-        score = (gain / hours, closed / hours, hours)
-        if best is None or score > best[0]:
+        key = (c.spans, c.minutes)
+        if key in day.scores:
+            score = day.scores[key]
+        else:
+            score = day.scores[key] = _score(day, c, d, improve)
+            for t in d:
+                day.scored_at.setdefault(t, set()).add(key)
+        if score is not None and (best is None or score > best[0]):
             best = (score, c, d)
     return None if best is None else (best[1], best[2])
+
+
+def _score(day: _Day, c: _Candidate, d: dict[int, float], improve: bool) -> _Score | None:
+    """(gain per agent-hour, under-coverage closed per agent-hour, agent-hours); None when
+    an improvement would not improve. Depends only on the coverage of ``d``'s slots."""
+    hours = c.minutes / 60
+    gain, closed = day.gain(d), day.under_closed(d)
+    if improve and not (gain >= MIN_GAIN or (gain > -_EPS and closed > _EPS)):
+        return None
+    return (gain / hours, closed / hours, hours)
 
 
 def suggest(
@@ -613,19 +631,32 @@ def suggest(
     day = _Day(agents, slots, model, now)
     out: list[Suggestion] = []
     for phase, makers in ((True, (_break_moves, _meeting_moves, _overtime)), (False, (_vto,))):
+        # Break moves depend on the agent alone (their scores are computed afresh): made
+        # once per agent, and again only for the agent a pick changed.
+        own: dict[str, list[_Candidate]] = {}
         for _ in range(MAX_SUGGESTIONS):
-            candidates = [
-                c
-                for a in day.agents.values()
-                if a.actionable
-                for make in makers
-                for c in make(day, a)
-                if c.key not in day.used
-            ]
+            candidates = []
+            for a in day.agents.values():
+                if not a.actionable:
+                    continue
+                for make in makers:
+                    if make is _break_moves:
+                        if a.agent not in own:
+                            own[a.agent] = _break_moves(day, a)
+                        made = own[a.agent]
+                    else:
+                        made = make(day, a)
+                    candidates.extend(c for c in made if c.key not in day.used)
             picked = _pick(day, candidates, phase)
             if picked is None:
                 break
             c, d = picked
             out.append(_suggestion(day, c, d))
             _apply(day, c, d)
+            own.pop(c.agent, None)
+            for t in d:  # scores that read a changed slot are stale
+                for key in day.scored_at.pop(t, ()):
+                    day.scores.pop(key, None)
+        day.scores.clear()
+        day.scored_at.clear()
     return out
