@@ -38,11 +38,12 @@ class Block:
 
 @dataclass(frozen=True)
 class StateSpan:
-    """One recorded agent state, [start, end) naive UTC."""
+    """One recorded agent state, [start, end) naive UTC; ``reason`` the not-ready reason."""
 
     state: str
     start: datetime
     end: datetime
+    reason: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,17 +81,22 @@ def _minutes(start: datetime, end: datetime) -> list[datetime]:
 
 def state_at(states: Sequence[StateSpan], moments: Sequence[datetime]) -> list[str]:
     """The state covering each moment (``logged_out`` where none does); ``moments`` sorted."""
+    return [s.state if s is not None else "logged_out" for s in span_at(states, moments)]
+
+
+def span_at(states: Sequence[StateSpan], moments: Sequence[datetime]) -> list[StateSpan | None]:
+    """The state span covering each moment (None where none does); ``moments`` sorted."""
     spans = sorted(states, key=lambda s: s.start)
-    out = []
+    out: list[StateSpan | None] = []
     i = 0
     for moment in moments:
         while i < len(spans) and spans[i].end <= moment:
             i += 1
         j = i
-        found = "logged_out"
+        found = None
         while j < len(spans) and spans[j].start <= moment:
             if moment < spans[j].end:
-                found = spans[j].state
+                found = spans[j]
                 break
             j += 1
         out.append(found)

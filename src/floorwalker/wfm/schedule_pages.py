@@ -20,6 +20,7 @@ from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
 from floorwalker.web.templating import render
 from floorwalker.wfm import (
     adherence_service,
+    intraday_pages,
     intraday_service,
     schedule_service,
     schedule_view,
@@ -182,11 +183,18 @@ async def decide_time_off(request: Request, db: Db, actor: PageActor, request_id
 
 @router.get("/intraday")
 def intraday_page(
-    request: Request, db: Db, warehouse: Warehouse, actor: PageActor, site: str | None = None
+    request: Request,
+    db: Db,
+    warehouse: Warehouse,
+    actor: PageActor,
+    site: str | None = None,
+    flash: str | None = None,
 ) -> Response:
     now = clock.utcnow()
     sites = list(db.scalars(select(Site.code).where(Site.active.is_(True)).order_by(Site.code)))
     chosen = schedule_service.resolve_site(db, site or (sites[0] if sites else None))
     today = local_today(now.replace(tzinfo=UTC), chosen.time_zone)
-    view = intraday_service.intraday(db, warehouse, actor, chosen.code, today, now)
-    return render(request, "wfm/intraday.html", {**view, "sites": sites, "now": now})
+    plan = intraday_service.day_plan(db, warehouse, actor, chosen.code, today, now)
+    view = intraday_service.intraday(db, warehouse, actor, chosen.code, today, now, plan)
+    extra = intraday_pages.panel(db, warehouse, actor, chosen.code, now, plan)
+    return render(request, "wfm/intraday.html", {**view, **extra, "sites": sites, "now": now, "flash": flash})
