@@ -115,11 +115,14 @@ def _forecast_rows(
     start_local = datetime.combine(week, time(0))
     lo, _ = local_day_bounds_utc(week, zone)
     hi, _ = local_day_bounds_utc(week + timedelta(days=days), zone)
-    lengths = dict(
-        session.execute(select(ForecastVersion.id, ForecastVersion.interval_min).where(
-            ForecastVersion.id.in_(list(vids.values()))
-        )).tuples()
-    )  # fmt: skip
+    lengths = {
+        vid: minutes
+        for vid, minutes in session.execute(
+            select(ForecastVersion.id, ForecastVersion.interval_min).where(
+                ForecastVersion.id.in_(list(vids.values()))
+            )
+        )
+    }
     out: list[plans.ForecastRow] = []
     for code, vid in sorted(vids.items()):
         for r in versions.adjusted_rows(session, actor, vid):
