@@ -192,8 +192,7 @@ def planned_queue_model(
             raise InvalidInput(f"queue {code}: the recent history has no handle time", field="week")
         f = target / mean
         handle, wrapup, patience = scale(history.handle_time, f), scale(history.wrapup, f), history.patience
-        if patience.kind == "none":
-            notes.append(f"queue {code}: no abandoned contact in recent history; customers never abandon")
+        notes.extend(history.notes)
     else:
         if target is None:
             raise InvalidInput(

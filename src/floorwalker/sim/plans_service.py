@@ -115,14 +115,11 @@ def _forecast_rows(
     start_local = datetime.combine(week, time(0))
     lo, _ = local_day_bounds_utc(week, zone)
     hi, _ = local_day_bounds_utc(week + timedelta(days=days), zone)
-    lengths = {
-        vid: minutes
-        for vid, minutes in session.execute(
-            select(ForecastVersion.id, ForecastVersion.interval_min).where(
-                ForecastVersion.id.in_(list(vids.values()))
-            )
-        )
-    }
+    # .all() first: a Result has .keys(), so dict() would take it for a mapping.
+    stmt = select(ForecastVersion.id, ForecastVersion.interval_min).where(
+        ForecastVersion.id.in_(list(vids.values()))
+    )
+    lengths: dict[int, int] = dict(session.execute(stmt).all())
     out: list[plans.ForecastRow] = []
     for code, vid in sorted(vids.items()):
         for r in versions.adjusted_rows(session, actor, vid):
@@ -216,11 +213,8 @@ def load(
     replications: int = 10,
     seed: int = 1,
 ) -> history.Baseline:
-    """The forecast baseline of ``source`` for ``days`` days from the Monday ``week``.
-    Raises BaselineMissing when the week lacks the source."""
-    available = availability(session, warehouse, site, week, days)
-    if available[source] is not None:
-        raise BaselineMissing(missing_message(source, available), field="baseline")
+    """The forecast baseline of ``source`` for ``days`` days from the Monday ``week`` (the
+    caller has checked that the week has the source, see :func:`availability`)."""
     intervals = int(days * 86400 // interval_s)
     queues = queries.org_queues(session, site.id)
     vids = _forecast_versions(session, queues, week, site.time_zone)

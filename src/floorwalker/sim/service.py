@@ -90,6 +90,11 @@ def load_baseline(
     _check_source(baseline)
     st = queries.site(session, site)
     interval_s = INTERVAL_MIN * 60
+    available = plans_service.availability(session, warehouse, st, week, days)
+    if available[baseline] is not None:
+        raise plans_service.BaselineMissing(
+            plans_service.missing_message(baseline, available), field="baseline"
+        )
     if baseline != "history":
         return plans_service.load(
             session, warehouse, actor, source=baseline, site=st, week=week, days=days,
@@ -117,12 +122,6 @@ def load_baseline(
         i = int((local - start).total_seconds() // interval_s)
         if 0 <= i < intervals:  # a DST day's repeated hour adds into the same local interval
             offered.setdefault(str(row["queue"]), [0.0] * intervals)[i] += float(row["offered"])
-    if not any(sum(v) for v in offered.values()):
-        available = plans_service.availability(session, warehouse, st, week, days)
-        if available["history"] is not None:
-            raise plans_service.BaselineMissing(
-                plans_service.missing_message("history", available), field="baseline"
-            )
     return history.build_baseline(
         interval_s=interval_s,
         intervals=intervals,
