@@ -6,7 +6,7 @@ import pytest
 
 from floorwalker.errors import InvalidInput
 from floorwalker.sim.distributions import Distribution
-from floorwalker.sim.history import AgentInfo, QueueInfo, QueueModel, presence
+from floorwalker.sim.history import AgentInfo, QueueInfo, QueueModel, StateRow, presence
 from floorwalker.sim.plans import (
     DEFAULT_HANDLE_CV,
     ForecastRow,
@@ -174,3 +174,34 @@ def test_plan_baselines_refuse_what_cannot_be_simulated() -> None:
         build_plan_baseline(source="forecast_requirement", forecast=_forecast()[:4], **kw)
     with pytest.raises(InvalidInput, match="not a plan source"):
         build_plan_baseline(source="history", forecast=_forecast(), **kw)
+
+
+def test_past_week_staffing_groups_logged_in_agents() -> None:
+    states = [
+        StateRow("ann", "available", 0, 4 * H),
+        StateRow("bob", "on_contact", H, 900),
+        StateRow("bob", "not_ready", H + 900, 900),
+    ]
+    b = build_plan_baseline(
+        source="forecast_history",
+        interval_s=H,
+        intervals=4,
+        queues=[QueueInfo("sales")],
+        forecast=_forecast()[:4],
+        history={},
+        states=states,
+        agents={"ann": AgentInfo("ann", "Red", {"sales": 1}), "bob": AgentInfo("bob", "Red", {"sales": 1})},
+    )
+    ((name, agents),) = [(g.name, g.agents) for g in b.scenario.groups]
+    assert name == "Red: sales"
+    assert agents == (1, 2, 1, 1)  # ann 1 each interval; bob half an agent in interval 1 → 1.5 → 2
+    with pytest.raises(InvalidInput, match="no agent logged in that week has a skill"):
+        build_plan_baseline(
+            source="forecast_history",
+            interval_s=H,
+            intervals=4,
+            queues=[QueueInfo("sales")],
+            forecast=_forecast()[:4],
+            history={},
+            states=[StateRow("zed", "available", 0, H)],
+        )

@@ -13,11 +13,13 @@ from sqlalchemy import select
 from floorwalker.auth.models import AuditEntry
 from floorwalker.auth.permissions import Actor
 from floorwalker.errors import InvalidInput, NotFound
+from floorwalker.org.models import Employee
 from floorwalker.sim import service
 from floorwalker.sim.plans_service import BaselineMissing
 from floorwalker.wfm import service as wfm_service
 from floorwalker.wfm import versions_service as versions
 from floorwalker.wfm.models import Schedule, ScheduleActivity, ScheduleShift
+from tests import factories as f
 from tests.sim.plan_helpers import MANAGER, WEEK, planned_site
 
 SUPERVISOR = Actor(user_id=None, username="sam", role="supervisor")
@@ -163,3 +165,34 @@ def test_run_and_save_record_the_baseline_source(stores, db, monkeypatch) -> Non
     assert service.get_saved(db, MANAGER, row.id).baseline == "forecast_schedule"
     (entry,) = db.scalars(select(AuditEntry).where(AuditEntry.entity == "sim_scenario")).all()
     assert entry.changes["baseline"] == "forecast_schedule"
+
+
+def test_forecast_with_a_past_weeks_logged_in_agents(stores, db, monkeypatch) -> None:
+    planned_site(stores, db, monkeypatch, schedule=False)
+    codes = sorted(db.scalars(select(Employee.agent_code).where(Employee.agent_code.is_not(None))))
+    past = WEEK - timedelta(days=14)  # the last week over on Wednesday 14 October
+    with stores.warehouse.begin() as conn:
+        for k, code in enumerate(codes):
+            for day in range(5):
+                at = datetime.combine(past + timedelta(days=day), datetime.min.time()) + timedelta(hours=9)
+                spec = [
+                    ("available", None, 7200.0),
+                    ("not_ready", "lunch", 1800.0),
+                    ("available", None, 1800.0 * k),
+                ]
+                f.load_agent_states(conn, f.agent_state_rows("LON", code, at, spec))
+    with stores.warehouse.connect() as wh:
+        assert service.availability(db, wh, MANAGER, site="LON", week=WEEK)["forecast_history"] is None
+        base = service.load_baseline(
+            db, wh, MANAGER, site="LON", week=WEEK, days=1, baseline="forecast_history"
+        )
+    (g,) = base.scenario.groups
+    assert g.name == "Blue: sales"
+    # Monday: all four from 09:00 to 11:00, none 11:00–11:30, then agent k for k half hours.
+    expected = [0] * 48
+    for i in (18, 19, 20, 21):
+        expected[i] = 4
+    for i, n in zip(range(23, 26), (3, 2, 1), strict=True):
+        expected[i] = n
+    assert list(g.agents) == expected
+    assert "staffing: the agents logged in during the week of 2026-10-05" in base.notes

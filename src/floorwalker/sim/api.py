@@ -13,7 +13,7 @@ from floorwalker.web.deps import ApiActor, Db, Warehouse, csrf_protect
 
 router = APIRouter(prefix="/sim", tags=["simulation"], dependencies=[Depends(csrf_protect)])
 
-BaselineSource = Literal["history", "forecast_schedule", "forecast_requirement"]
+BaselineSource = Literal["history", "forecast_schedule", "forecast_requirement", "forecast_history"]
 
 
 class RunRequest(BaseModel):
@@ -24,8 +24,8 @@ class RunRequest(BaseModel):
     seed: int = Field(1, ge=0)
     baseline: BaselineSource = Field(
         "history",
-        description="Where the baseline comes from: the week's history, the saved forecast with the "
-        "published schedule, or the saved forecast with the staffing requirement.",
+        description="Where the baseline comes from: the week's history, or the saved forecast with "
+        "the published schedule, the staffing requirement, or the agents logged in during a past week.",
     )
     changes: list[dict[str, Any]] = Field(default_factory=list)
 

@@ -31,7 +31,7 @@ class SimScenario(Base):
     replications: Mapped[int] = mapped_column(Integer, default=10)
     seed: Mapped[int] = mapped_column(Integer, default=1)
     #: Where the baseline comes from: one of sim/plans.py SOURCES ("history",
-    #: "forecast_schedule", "forecast_requirement").
+    #: "forecast_schedule", "forecast_requirement", "forecast_history").
     baseline: Mapped[str] = mapped_column(String(24), default="history", server_default="history")
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)

@@ -1,6 +1,7 @@
 """A baseline scenario from the plans instead of history: the week's saved forecast, staffed
-by the published schedule or by the staffing requirement. Pure (plain rows in, a
-:class:`~floorwalker.sim.history.Baseline` out); sim/plans_service.py loads the rows.
+by the published schedule, by the staffing requirement, or by the agents of a past week.
+Pure (plain rows in, a :class:`~floorwalker.sim.history.Baseline` out);
+sim/plans_service.py loads the rows.
 
 The horizon is the one of sim/history.py: site-local Monday 00:00, ``intervals`` intervals
 of ``interval_s`` seconds on the local clock. Times in the rows are seconds from that start.
@@ -29,7 +30,10 @@ Staffing:
 - ``forecast_requirement``: each queue served by its own group whose count is the queue's
   requirement (agents on contacts, before shrinkage) — the busiest overlapping forecast
   interval where the forecast's interval is shorter than the simulator's. Queues do not
-  pool agents here, as the requirement does not assume they do.
+  pool agents here, as the requirement does not assume they do;
+- ``forecast_history``: the agents as they were logged in (ready: available, on a contact,
+  in wrap-up) in a past week, weekday by weekday and half hour by half hour, grouped as
+  the history baseline groups them: "the forecast, with the staff we had".
 """
 
 from __future__ import annotations
@@ -55,12 +59,14 @@ from floorwalker.sim.scenario import AgentGroup, Queue, Scenario
 from floorwalker.sim.whatif import scale
 
 #: Where a baseline comes from.
-SOURCES = ("history", "forecast_schedule", "forecast_requirement")
+SOURCES = ("history", "forecast_schedule", "forecast_requirement", "forecast_history")
 SOURCE_LABELS = {
     "history": "History (what happened that week)",
     "forecast_schedule": "Saved forecast + published schedule",
     "forecast_requirement": "Saved forecast + staffing requirement",
+    "forecast_history": "Saved forecast + staffing as logged in a past week",
 }
+PLAN_SOURCES = SOURCES[1:]
 #: Coefficient of variation of talk + hold when there is no history to fit it: call-center
 #: studies find lognormal handle times with a standard deviation close to the mean.
 DEFAULT_HANDLE_CV = 1.0
@@ -233,15 +239,17 @@ def build_plan_baseline(
     agents: Mapping[str, AgentInfo] | None = None,
     answered: Mapping[str, set[str]] | None = None,
     requirement: Sequence[RequirementRow] = (),
+    states: Sequence[StateRow] = (),
     replications: int = 10,
     seed: int = 1,
 ) -> Baseline:
     """The forecast-based scenario of ``source`` ("forecast_schedule": staffing from
     ``shifts``, agents grouped with ``agents`` (team, skills) and ``answered``;
-    "forecast_requirement": from ``requirement``). ``history`` maps a queue code to its
+    "forecast_requirement": from ``requirement``; "forecast_history": from the agent
+    ``states`` of a past week, their times from that week's Monday). ``history`` maps a queue code to its
     recent-history fits (absent: defaults). Queues with no forecast contact in the horizon
     are left out. Raises InvalidInput when nothing can be built."""
-    if source not in ("forecast_schedule", "forecast_requirement"):
+    if source not in PLAN_SOURCES:
         raise InvalidInput(f"baseline: {source!r} is not a plan source", field="baseline")
     info = {q.code: q for q in queues}
     offered, aht = forecast_offered(forecast, interval_s, intervals)
@@ -272,15 +280,17 @@ def build_plan_baseline(
                 q.channel,
             )
         )
-    if source == "forecast_schedule":
-        present = presence(work_spans(shifts), interval_s, intervals)
+    if source in ("forecast_schedule", "forecast_history"):
+        spans = work_spans(shifts) if source == "forecast_schedule" else states
+        present = presence(spans, interval_s, intervals)
         groups, group_teams, group_notes = group_agents(
             present, agents or {}, answered or {}, built, info, interval_s
         )
         notes.extend(group_notes)
         if not groups:
+            who = "scheduled agent" if source == "forecast_schedule" else "agent logged in that week"
             raise InvalidInput(
-                "no scheduled agent has a skill for the forecast queues in the chosen days "
+                f"no {who} has a skill for the forecast queues in the chosen days "
                 "(skills: Organisation → people; or agents who answered them recently)",
                 field="week",
             )

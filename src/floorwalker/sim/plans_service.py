@@ -63,6 +63,14 @@ def _published(session: Session, site_id: int, week: date) -> Schedule | None:
     ).first()
 
 
+def staffing_week(week: date, today: date) -> date:
+    """The past week whose logged-in agents staff a "forecast_history" baseline of ``week``:
+    the week itself once it is over, else the last week over before ``today``."""
+    if week + timedelta(days=7) <= today:
+        return week
+    return today - timedelta(days=today.weekday() + 7)
+
+
 def availability(
     session: Session, warehouse: Connection, site: Site, week: date, days: int
 ) -> dict[str, str | None]:
@@ -94,6 +102,10 @@ def availability(
     )
     out["forecast_schedule"] = "; ".join(x for x in (forecast, schedule) if x) or None
     out["forecast_requirement"] = forecast
+    past = staffing_week(week, local_today(clock.now_aware(), site.time_zone))
+    _, past_spans = queries.history_counts(warehouse, site.code, *_horizon(past, days))
+    staffed = None if past_spans else f"no agent states in the warehouse for the week of {past.isoformat()}"
+    out["forecast_history"] = "; ".join(x for x in (forecast, staffed) if x) or None
     return out
 
 
@@ -222,6 +234,7 @@ def load(
 
     # Shapes of handle time and patience from the last HISTORY_DAYS days of contacts.
     today = local_today(clock.now_aware(), site.time_zone)
+    past = staffing_week(week, today)
     h_end = datetime.combine(min(week, today), time(0))
     h_start = h_end - timedelta(days=HISTORY_DAYS)
     recent = queries.contact_rows(warehouse, site.code, h_start, h_end)
@@ -252,13 +265,18 @@ def load(
         requirement=_requirement(session, warehouse, actor, site, week)
         if source == "forecast_requirement"
         else (),
+        states=queries.state_rows(warehouse, site.code, *_horizon(past, days))
+        if source == "forecast_history"
+        else (),
         replications=replications,
         seed=seed,
     )
     window = f"{h_start.date().isoformat()} … {(h_end - timedelta(days=1)).date().isoformat()}"
     used = ", ".join(f"{c} v{v}" for c, v in sorted(vids.items()))
+    staffing = f"staffing: the agents logged in during the week of {past.isoformat()}"
     notes = (
         f"forecast versions used: {used}",
+        *([staffing] if source == "forecast_history" else []),
         f"handle-time and patience shapes from the contacts of {window}"
         if fits
         else f"no contacts in {window}: default handle-time and patience models",

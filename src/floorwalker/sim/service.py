@@ -82,9 +82,9 @@ def load_baseline(
     seed: int = 1,
 ) -> history.Baseline:
     """The baseline of ``site`` for ``days`` days from the Monday ``week``, from ``baseline``
-    (one of plans.SOURCES: history, or the saved forecast with the published schedule or
-    the staffing requirement). A source the week lacks raises BaselineMissing (404) saying
-    what is missing and which sources the week has."""
+    (one of plans.SOURCES: history, or the saved forecast with the published schedule, the
+    staffing requirement, or a past week's logged-in agents). A source the week lacks
+    raises BaselineMissing (404) saying what is missing and which sources the week has."""
     _need_read(actor)
     _check_week(week, days)
     _check_source(baseline)
