@@ -206,7 +206,7 @@ async def whatif_post(request: Request, db: Db, warehouse: Warehouse, actor: Pag
         )
     except DomainError as exc:
         return _page(request, db, actor, state, error=exc.message, status=422, warehouse=warehouse)
-    return _page(request, db, actor, state, result=result)
+    return _page(request, db, actor, state, result=result, warehouse=warehouse)
 
 
 @router.post("/saved")
@@ -254,7 +254,9 @@ async def save_scenario(request: Request, db: Db, warehouse: Warehouse, actor: P
 
 
 @router.get("/saved/{scenario_id}")
-def open_saved(scenario_id: int, request: Request, db: Db, actor: PageActor) -> Response:
+def open_saved(
+    scenario_id: int, request: Request, db: Db, warehouse: Warehouse, actor: PageActor
+) -> Response:
     row = service.get_saved(db, actor, scenario_id)
     state = {
         "site": row.site,
@@ -265,7 +267,7 @@ def open_saved(scenario_id: int, request: Request, db: Db, actor: PageActor) -> 
         "baseline": row.baseline,
         "changes": list(row.changes),
     }
-    return _page(request, db, actor, state, result=row.results, saved=row)
+    return _page(request, db, actor, state, result=row.results, saved=row, warehouse=warehouse)
 
 
 @router.post("/saved/{scenario_id}/delete")
