@@ -57,6 +57,8 @@ def test_manager_runs_a_what_if_and_saves_it(server: str, tmp_path: Path) -> Non
         offered = page.inner_text("#totals tr[data-metric=offered]")
         assert offered.split()[-1] != "0.0"
         assert page.locator("#intervals td.scenario").count() > 0
+        assert "History (what happened that week)" in page.inner_text("#baseline-used")
+        assert page.is_checked("input[name=baseline][value=history]")
         page.screenshot(path=str(tmp_path / "whatif.png"), full_page=True)
         page.fill("#save-form input[name=name]", "Ten percent more")
         page.click("#save")

@@ -2,16 +2,18 @@
 # No `from __future__ import annotations`: FastAPI reads the annotations at runtime.
 
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from fastapi import APIRouter, Depends
 from pydantic import BaseModel, Field
 
-from floorwalker.sim import service
+from floorwalker.sim import plans, service
 from floorwalker.sim.models import SimScenario
 from floorwalker.web.deps import ApiActor, Db, Warehouse, csrf_protect
 
 router = APIRouter(prefix="/sim", tags=["simulation"], dependencies=[Depends(csrf_protect)])
+
+BaselineSource = Literal["history", "forecast_schedule", "forecast_requirement", "forecast_history"]
 
 
 class RunRequest(BaseModel):
@@ -20,6 +22,11 @@ class RunRequest(BaseModel):
     days: int = Field(7, ge=1, le=7)
     replications: int = Field(10, ge=2, le=service.MAX_REPLICATIONS)
     seed: int = Field(1, ge=0)
+    baseline: BaselineSource = Field(
+        "history",
+        description="Where the baseline comes from: the week's history, or the saved forecast with "
+        "the published schedule, the staffing requirement, or the agents logged in during a past week.",
+    )
     changes: list[dict[str, Any]] = Field(default_factory=list)
 
 
@@ -37,6 +44,7 @@ class SavedScenario(BaseModel):
     days: int
     replications: int
     seed: int
+    baseline: str
     changes: list[dict[str, Any]]
     results: dict[str, Any] | None
     created_by: str
@@ -53,6 +61,7 @@ def _out(row: SimScenario, with_results: bool = True) -> SavedScenario:
         days=row.days,
         replications=row.replications,
         seed=row.seed,
+        baseline=row.baseline,
         changes=row.changes,
         results=row.results if with_results else None,
         created_by=row.created_by,
@@ -62,7 +71,9 @@ def _out(row: SimScenario, with_results: bool = True) -> SavedScenario:
 
 @router.post("/runs")
 def run(body: RunRequest, db: Db, warehouse: Warehouse, actor: ApiActor) -> dict[str, Any]:
-    """Baseline (the week's history) and the changed scenario side by side, same seeds."""
+    """Baseline (the week's history, or its saved forecast with the published schedule or the
+    requirement) and the changed scenario side by side, same seeds. A baseline source the
+    week lacks: 404 saying what is missing and which sources the week has."""
     return service.run(
         db,
         warehouse,
@@ -73,7 +84,24 @@ def run(body: RunRequest, db: Db, warehouse: Warehouse, actor: ApiActor) -> dict
         changes=body.changes,
         replications=body.replications,
         seed=body.seed,
+        baseline=body.baseline,
     )
+
+
+@router.get("/baselines")
+def baselines(
+    site: str, week: date, db: Db, warehouse: Warehouse, actor: ApiActor, days: int = 7
+) -> dict[str, Any]:
+    """For each baseline source: whether the week has it, else what is missing."""
+    available = service.availability(db, warehouse, actor, site=site, week=week, days=days)
+    return {
+        "site": site,
+        "week": week.isoformat(),
+        "sources": [
+            {"source": s, "label": plans.SOURCE_LABELS[s], "available": why is None, "missing": why}
+            for s, why in available.items()
+        ],
+    }
 
 
 @router.get("/scenarios")
@@ -96,6 +124,7 @@ def save_scenario(body: SaveRequest, db: Db, warehouse: Warehouse, actor: ApiAct
         changes=body.changes,
         replications=body.replications,
         seed=body.seed,
+        baseline=body.baseline,
     )
     row = service.save(
         db,
@@ -107,6 +136,7 @@ def save_scenario(body: SaveRequest, db: Db, warehouse: Warehouse, actor: ApiAct
         days=body.days,
         replications=body.replications,
         seed=body.seed,
+        baseline=body.baseline,
         changes=body.changes,
         results=results,
     )

@@ -163,6 +163,124 @@ def _group_name(team: str | None, skills: Mapping[str, int]) -> str:
     return f"{team or 'No team'}: {', '.join(parts)}"
 
 
+def handled(rows: Iterable[ContactRow]) -> list[ContactRow]:
+    """The legs that reached an agent."""
+    return [r for r in rows if r.outcome in HANDLED]
+
+
+def handle_values(rows: Iterable[ContactRow]) -> list[float]:
+    """Talk + hold seconds of the rows with a recorded talk time."""
+    return [(r.talk_s or 0.0) + (r.hold_s or 0.0) for r in rows if r.talk_s is not None]
+
+
+def answered_by(contacts: Iterable[ContactRow]) -> dict[str, set[str]]:
+    """Agent code → the queues whose contacts the agent handled."""
+    out: dict[str, set[str]] = defaultdict(set)
+    for r in contacts:
+        if r.agent and r.outcome in HANDLED:
+            out[r.agent].add(r.queue)
+    return out
+
+
+@dataclass(frozen=True)
+class QueueModel:
+    """A queue's handle time (talk + hold), wrap-up and patience, and what was assumed."""
+
+    handle_time: Distribution
+    wrapup: Distribution
+    patience: Distribution
+    notes: tuple[str, ...] = ()
+
+
+def queue_model(
+    q: QueueInfo, rows: Sequence[ContactRow], pooled: Sequence[float], handle_model: str
+) -> QueueModel | None:
+    """The distributions of queue ``q`` from its legs ``rows`` (see the module docstring);
+    ``pooled``: talk + hold seconds of the site's other queues, borrowed when the queue has
+    none. None when neither has a value."""
+    notes: list[str] = []
+    code = q.code
+    done = handled(rows)
+    values = handle_values(done)
+    if not values:
+        if not pooled:
+            return None
+        values = list(pooled)
+        notes.append(
+            f"queue {code}: no answered contact with a talk time; "
+            "handle time borrowed from the site's other queues"
+        )
+    handle = handle_distribution(values, handle_model)
+    recorded = [float(r.wrapup_s) for r in done if r.wrapup_s is not None]
+    if recorded:
+        wrapup = handle_distribution(recorded, handle_model)
+    elif q.wrapup_s is not None:
+        wrapup = Distribution("constant", mean_s=float(q.wrapup_s))
+        notes.append(f"queue {code}: no recorded wrap-up; the queue's assumed {q.wrapup_s:g} s is used")
+    else:
+        wrapup = Distribution("constant", mean_s=0.0)
+        notes.append(f"queue {code}: no recorded or assumed wrap-up; none is simulated")
+    patience = patience_distribution(rows)
+    if patience.kind == "none":
+        notes.append(f"queue {code}: no abandoned contact; customers are simulated as never abandoning")
+    return QueueModel(handle, wrapup, patience, tuple(notes))
+
+
+def group_agents(
+    present: Mapping[str, np.ndarray],
+    agents: Mapping[str, AgentInfo],
+    answered: Mapping[str, set[str]],
+    queues: Sequence[Queue],
+    info: Mapping[str, QueueInfo],
+    interval_s: float,
+) -> tuple[list[AgentGroup], dict[str, str | None], list[str]]:
+    """Agents with the same team and skills (on ``queues``) as groups: each group's count per
+    interval is its agents' presence (seconds per interval, ``present``) summed and rounded
+    to the nearest whole agent. An agent without skills in the organisation is given the
+    queues ``answered`` says they handled; one with neither is left out. Returns the
+    groups, each group's team, and notes."""
+    notes: list[str] = []
+    served = {q.name for q in queues}
+    totals: dict[tuple[str | None, tuple[tuple[str, int], ...]], np.ndarray] = {}
+    inferred = unskilled = 0
+    for agent, seconds in sorted(present.items()):
+        a = agents.get(agent, AgentInfo(agent))
+        skills = {qc: lv for qc, lv in a.skills.items() if qc in served}
+        if not skills:
+            skills = {qc: 1 for qc in answered.get(agent, set()) if qc in served}
+            if skills:
+                inferred += 1
+        if not skills:
+            unskilled += 1
+            continue
+        key = (a.team, tuple(sorted(skills.items())))
+        totals[key] = totals.get(key, np.zeros(len(seconds))) + seconds / interval_s
+    if inferred:
+        notes.append(
+            f"{inferred} agent(s) without skills in the organisation: given the queues they answered"
+        )
+    if unskilled:
+        notes.append(f"{unskilled} agent(s) with no skill for these queues were left out")
+    conc = {q.name: max(1, int(info.get(q.name, QueueInfo(q.name)).concurrency)) for q in queues}
+    groups: list[AgentGroup] = []
+    group_teams: dict[str, str | None] = {}
+    for (team, skill_items), load in sorted(totals.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        counts = tuple(math.floor(x + 0.5) for x in load)
+        if not any(counts):
+            continue
+        skills = dict(skill_items)
+        name = _group_name(team, skills)
+        groups.append(AgentGroup(name, counts, skills, min(conc[qc] for qc in skills)))
+        group_teams[name] = team
+    staffed = {qc for g in groups for qc in g.skills}
+    for sq in queues:
+        if groups and sq.name not in staffed:
+            notes.append(
+                f"queue {sq.name}: no staffed agent has its skill; its contacts can only abandon or wait"
+            )
+    return groups, group_teams, notes
+
+
 def build_baseline(
     *,
     interval_s: float,
@@ -191,105 +309,40 @@ def build_baseline(
     for r in contacts:
         by_queue[r.queue].append(r)
 
-    def handled(rows: Iterable[ContactRow]) -> list[ContactRow]:
-        return [r for r in rows if r.outcome in HANDLED]
-
-    def handle_values(rows: Iterable[ContactRow]) -> list[float]:
-        return [(r.talk_s or 0.0) + (r.hold_s or 0.0) for r in rows if r.talk_s is not None]
-
     pooled = handle_values(handled(contacts))
     built: list[Queue] = []
     for code in codes:
         q = info.get(code, QueueInfo(code))
-        rows = by_queue.get(code, [])
-        done = handled(rows)
-        values = handle_values(done)
-        if not values:
-            if not pooled:
-                raise InvalidInput(
-                    f"queue {code}: no answered contact with a talk time in the chosen week, "
-                    "and none at the site to borrow from",
-                    field="week",
-                )
-            values = pooled
-            notes.append(
-                f"queue {code}: no answered contact with a talk time; "
-                "handle time borrowed from the site's other queues"
+        model = queue_model(q, by_queue.get(code, []), pooled, handle_model)
+        if model is None:
+            raise InvalidInput(
+                f"queue {code}: no answered contact with a talk time in the chosen week, "
+                "and none at the site to borrow from",
+                field="week",
             )
-        handle = handle_distribution(values, handle_model)
-        recorded = [float(r.wrapup_s) for r in done if r.wrapup_s is not None]
-        if recorded:
-            wrapup = handle_distribution(recorded, handle_model)
-        elif q.wrapup_s is not None:
-            wrapup = Distribution("constant", mean_s=float(q.wrapup_s))
-            notes.append(f"queue {code}: no recorded wrap-up; the queue's assumed {q.wrapup_s:g} s is used")
-        else:
-            wrapup = Distribution("constant", mean_s=0.0)
-            notes.append(f"queue {code}: no recorded or assumed wrap-up; none is simulated")
-        patience = patience_distribution(rows)
-        if patience.kind == "none":
-            notes.append(f"queue {code}: no abandoned contact; customers are simulated as never abandoning")
+        notes.extend(model.notes)
         built.append(
             Queue(
                 code,
                 tuple(float(x) for x in offered[code]),
-                handle,
-                wrapup,
-                patience,
+                model.handle_time,
+                model.wrapup,
+                model.patience,
                 float(q.sl_threshold_s),
                 0,
                 q.channel,
             )
         )
 
-    # Agents → groups.
-    answered_by: dict[str, set[str]] = defaultdict(set)
-    for r in contacts:
-        if r.agent and r.outcome in HANDLED:
-            answered_by[r.agent].add(r.queue)
-    served = set(codes)
     present = presence(states, interval_s, intervals)
-    totals: dict[tuple[str | None, tuple[tuple[str, int], ...]], np.ndarray] = {}
-    inferred = unskilled = 0
-    for agent, seconds in sorted(present.items()):
-        a = agents.get(agent, AgentInfo(agent))
-        skills = {qc: lv for qc, lv in a.skills.items() if qc in served}
-        if not skills:
-            skills = {qc: 1 for qc in answered_by.get(agent, set()) if qc in served}
-            if skills:
-                inferred += 1
-        if not skills:
-            unskilled += 1
-            continue
-        key = (a.team, tuple(sorted(skills.items())))
-        totals[key] = totals.get(key, np.zeros(intervals)) + seconds / interval_s
-    if inferred:
-        notes.append(
-            f"{inferred} agent(s) without skills in the organisation: given the queues they answered"
-        )
-    if unskilled:
-        notes.append(f"{unskilled} logged-in agent(s) with no skill for these queues were left out")
-    conc = {q.name: max(1, int(info.get(q.name, QueueInfo(q.name)).concurrency)) for q in built}
-    groups: list[AgentGroup] = []
-    group_teams: dict[str, str | None] = {}
-    for (team, skill_items), load in sorted(totals.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
-        counts = tuple(math.floor(x + 0.5) for x in load)
-        if not any(counts):
-            continue
-        skills = dict(skill_items)
-        name = _group_name(team, skills)
-        groups.append(AgentGroup(name, counts, skills, min(conc[qc] for qc in skills)))
-        group_teams[name] = team
+    groups, group_teams, group_notes = group_agents(
+        present, agents, answered_by(contacts), built, info, interval_s
+    )
+    notes.extend(group_notes)
     if not groups:
         raise InvalidInput(
             "no agent with a skill for these queues was logged in during the chosen week", field="week"
         )
-    staffed = {qc for g in groups for qc in g.skills}
-    for sq in built:
-        if sq.name not in staffed:
-            notes.append(
-                f"queue {sq.name}: no logged-in agent has its skill; its contacts can only abandon or wait"
-            )
     scenario = Scenario(
         interval_s=float(interval_s),
         intervals=intervals,

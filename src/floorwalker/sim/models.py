@@ -1,5 +1,5 @@
-"""Saved what-if scenarios (operational store): a named set of changes on a site's week,
-with the summary of its last run so it reopens without simulating again.
+"""Saved what-if scenarios (operational store): a named set of changes on a site's week and
+baseline source, with the summary of its last run so it reopens without simulating again.
 
 ``changes`` is the list of change objects of sim/whatif.py (normalised); ``results`` the
 :func:`floorwalker.sim.whatif.compare` output (totals and per-interval rows of the
@@ -30,6 +30,9 @@ class SimScenario(Base):
     days: Mapped[int] = mapped_column(Integer, default=7)
     replications: Mapped[int] = mapped_column(Integer, default=10)
     seed: Mapped[int] = mapped_column(Integer, default=1)
+    #: Where the baseline comes from: one of sim/plans.py SOURCES ("history",
+    #: "forecast_schedule", "forecast_requirement", "forecast_history").
+    baseline: Mapped[str] = mapped_column(String(24), default="history", server_default="history")
     changes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     results: Mapped[dict[str, Any] | None] = mapped_column(JSON)
     created_by: Mapped[str] = mapped_column(String(120))

@@ -15,7 +15,7 @@ from starlette.datastructures import FormData
 
 from floorwalker import clock
 from floorwalker.errors import DomainError, InvalidInput
-from floorwalker.sim import service, whatif
+from floorwalker.sim import plans, service, whatif
 from floorwalker.web.deps import Db, PageActor, Warehouse, csrf_protect
 from floorwalker.web.templating import render
 
@@ -60,9 +60,13 @@ def _state(form: FormData | None = None) -> dict[str, Any]:
         raise InvalidInput("changes: not valid JSON", field="changes") from None
     if not isinstance(changes, list):
         raise InvalidInput("changes: must be a list", field="changes")
+    baseline = str(f.get("baseline") or "history")
+    if baseline not in plans.SOURCES:
+        raise InvalidInput(f"baseline: must be one of {', '.join(plans.SOURCES)}", field="baseline")
     return {
         "site": str(f.get("site") or ""),
         "week": week,
+        "baseline": baseline,
         "days": integer("days", 7),
         "replications": integer("replications", 10),
         "seed": integer("seed", 1),
@@ -113,8 +117,22 @@ def _page(
         names = {k: result.get(k, []) for k in ("queues", "groups", "teams")}
     elif warehouse is not None and state["site"]:
         names = service.baseline_names(
-            db, warehouse, actor, site=state["site"], week=state["week"], days=state["days"]
+            db,
+            warehouse,
+            actor,
+            site=state["site"],
+            week=state["week"],
+            days=state["days"],
+            baseline=state["baseline"],
         )
+    available = None
+    if warehouse is not None and state["site"]:
+        try:
+            available = service.availability(
+                db, warehouse, actor, site=state["site"], week=state["week"], days=state["days"]
+            )
+        except DomainError:
+            available = None  # a bad week or site: the error message already says so
     described = []
     for i, c in enumerate(state["changes"]):
         try:
@@ -130,6 +148,8 @@ def _page(
             "changes_json": json.dumps(state["changes"]),
             "described": described,
             "kinds": KIND_LABELS,
+            "sources": plans.SOURCE_LABELS,
+            "available": available,
             "result": result,
             "names": names,
             "error": error,
@@ -182,10 +202,11 @@ async def whatif_post(request: Request, db: Db, warehouse: Warehouse, actor: Pag
             changes=state["changes"],
             replications=state["replications"],
             seed=state["seed"],
+            baseline=state["baseline"],
         )
     except DomainError as exc:
         return _page(request, db, actor, state, error=exc.message, status=422, warehouse=warehouse)
-    return _page(request, db, actor, state, result=result)
+    return _page(request, db, actor, state, result=result, warehouse=warehouse)
 
 
 @router.post("/saved")
@@ -204,6 +225,7 @@ async def save_scenario(request: Request, db: Db, warehouse: Warehouse, actor: P
             changes=state["changes"],
             replications=state["replications"],
             seed=state["seed"],
+            baseline=state["baseline"],
         )
         row = service.save(
             db,
@@ -215,19 +237,26 @@ async def save_scenario(request: Request, db: Db, warehouse: Warehouse, actor: P
             days=state["days"],
             replications=state["replications"],
             seed=state["seed"],
+            baseline=state["baseline"],
             changes=state["changes"],
             results=result,
         )
     except DomainError as exc:
         db.rollback()
-        return _page(request, db, actor, _state(form), error=exc.message, status=422)
+        try:
+            state = _state(form)
+        except DomainError:
+            state = _state()
+        return _page(request, db, actor, state, error=exc.message, status=422, warehouse=warehouse)
     return RedirectResponse(
         f"/sim/saved/{row.id}?flash={quote('Scenario saved: ' + row.name)}", status_code=303
     )
 
 
 @router.get("/saved/{scenario_id}")
-def open_saved(scenario_id: int, request: Request, db: Db, actor: PageActor) -> Response:
+def open_saved(
+    scenario_id: int, request: Request, db: Db, warehouse: Warehouse, actor: PageActor
+) -> Response:
     row = service.get_saved(db, actor, scenario_id)
     state = {
         "site": row.site,
@@ -235,9 +264,10 @@ def open_saved(scenario_id: int, request: Request, db: Db, actor: PageActor) -> 
         "days": row.days,
         "replications": row.replications,
         "seed": row.seed,
+        "baseline": row.baseline,
         "changes": list(row.changes),
     }
-    return _page(request, db, actor, state, result=row.results, saved=row)
+    return _page(request, db, actor, state, result=row.results, saved=row, warehouse=warehouse)
 
 
 @router.post("/saved/{scenario_id}/delete")

@@ -13,11 +13,10 @@ from sqlalchemy.orm import Session
 from floorwalker import clock
 from floorwalker.auth import audit
 from floorwalker.auth.permissions import Actor
-from floorwalker.contacts.models import agent_states, contacts
 from floorwalker.errors import Conflict, InvalidInput, NotFound, PermissionDenied
 from floorwalker.metrics import service as metrics_service
-from floorwalker.org.models import Employee, EmployeeSkill, Queue, Site, Team
-from floorwalker.sim import history, whatif
+from floorwalker.org.models import Site
+from floorwalker.sim import history, plans, plans_service, queries, whatif
 from floorwalker.sim.models import SimScenario
 
 INTERVAL_MIN = 30
@@ -46,13 +45,6 @@ def sites(session: Session) -> list[Site]:
     return list(session.scalars(select(Site).where(Site.active.is_(True)).order_by(Site.name)))
 
 
-def _site(session: Session, code: str) -> Site:
-    site = session.scalar(select(Site).where(Site.code == code))
-    if site is None:
-        raise InvalidInput(f"site: no site with code {code!r}", field="site")
-    return site
-
-
 def _check_week(week: date, days: int) -> None:
     if week.weekday() != 0:
         raise InvalidInput(
@@ -60,6 +52,20 @@ def _check_week(week: date, days: int) -> None:
         )
     if not 1 <= days <= 7:
         raise InvalidInput("days: must be 1 … 7", field="days")
+
+
+def _check_source(baseline: str) -> None:
+    if baseline not in plans.SOURCES:
+        raise InvalidInput(f"baseline: must be one of {', '.join(plans.SOURCES)}", field="baseline")
+
+
+def availability(
+    session: Session, warehouse: Connection, actor: Actor, *, site: str, week: date, days: int = 7
+) -> dict[str, str | None]:
+    """Each baseline source → None when the week has it, else what is missing."""
+    _need_read(actor)
+    _check_week(week, days)
+    return plans_service.availability(session, warehouse, queries.site(session, site), week, days)
 
 
 def load_baseline(
@@ -70,23 +76,35 @@ def load_baseline(
     site: str,
     week: date,
     days: int = 7,
+    baseline: str = "history",
     handle_model: str = "lognormal",
     replications: int = 10,
     seed: int = 1,
 ) -> history.Baseline:
-    """The history-based baseline of ``site`` for ``days`` days from the Monday ``week``."""
+    """The baseline of ``site`` for ``days`` days from the Monday ``week``, from ``baseline``
+    (one of plans.SOURCES: history, or the saved forecast with the published schedule, the
+    staffing requirement, or a past week's logged-in agents). A source the week lacks
+    raises BaselineMissing (404) saying what is missing and which sources the week has."""
     _need_read(actor)
     _check_week(week, days)
-    st = _site(session, site)
+    _check_source(baseline)
+    st = queries.site(session, site)
     interval_s = INTERVAL_MIN * 60
+    available = plans_service.availability(session, warehouse, st, week, days)
+    if available[baseline] is not None:
+        raise plans_service.BaselineMissing(
+            plans_service.missing_message(baseline, available), field="baseline"
+        )
+    if baseline != "history":
+        return plans_service.load(
+            session, warehouse, actor, source=baseline, site=st, week=week, days=days,
+            interval_s=interval_s, handle_model=handle_model, replications=replications, seed=seed,
+        )  # fmt: skip
     intervals = days * 24 * 3600 // interval_s
     start = datetime.combine(week, time(0))
     end = start + timedelta(days=days)
 
-    org_queues = list(session.scalars(select(Queue).where(Queue.site_id == st.id)))
-    infos = [
-        history.QueueInfo(q.code, q.channel, q.sl_threshold_s, q.concurrency, q.wrapup_s) for q in org_queues
-    ]
+    org_queues = queries.org_queues(session, st.id)
     cube = metrics_service.cube(
         session,
         warehouse,
@@ -104,46 +122,14 @@ def load_baseline(
         i = int((local - start).total_seconds() // interval_s)
         if 0 <= i < intervals:  # a DST day's repeated hour adds into the same local interval
             offered.setdefault(str(row["queue"]), [0.0] * intervals)[i] += float(row["offered"])
-
-    c = contacts.c
-    rows = warehouse.execute(
-        select(c.queue, c.outcome, c.wait_s, c.talk_s, c.hold_s, c.wrapup_s, c.agent).where(
-            c.site == site, c.direction == "inbound", c.arrived_local >= start, c.arrived_local < end
-        )
-    )
-    contact_rows = [history.ContactRow(*r) for r in rows]
-    s = agent_states.c
-    state_rows = [
-        history.StateRow(r.agent, r.state, (r.started_local - start).total_seconds(), float(r.duration_s))
-        for r in warehouse.execute(
-            select(s.agent, s.state, s.started_local, s.duration_s).where(
-                s.site == site, s.started_local >= start - timedelta(days=1), s.started_local < end
-            )
-        )
-    ]
-    skill_queues: dict[int, list[str]] = {}
-    for q in org_queues:
-        if q.skill_id is not None:
-            skill_queues.setdefault(q.skill_id, []).append(q.code)
-    agents: dict[str, history.AgentInfo] = {}
-    team_names: dict[int, str] = {row.id: row.name for row in session.execute(select(Team.id, Team.name))}
-    employees = session.scalars(select(Employee).where(Employee.agent_code.is_not(None)))
-    skills_of: dict[int, dict[str, int]] = {}
-    for es in session.scalars(select(EmployeeSkill)):
-        for code in skill_queues.get(es.skill_id, []):
-            skills_of.setdefault(es.employee_id, {})[code] = 6 - es.proficiency
-    for e in employees:
-        assert e.agent_code is not None
-        team = team_names.get(e.team_id) if e.team_id is not None else None
-        agents[e.agent_code] = history.AgentInfo(e.agent_code, team, skills_of.get(e.id, {}))
     return history.build_baseline(
         interval_s=interval_s,
         intervals=intervals,
-        queues=infos,
+        queues=queries.queue_infos(org_queues),
         offered=offered,
-        contacts=contact_rows,
-        states=state_rows,
-        agents=agents,
+        contacts=queries.contact_rows(warehouse, site, start, end),
+        states=queries.state_rows(warehouse, site, start, end),
+        agents=queries.agent_infos(session, org_queues),
         handle_model=handle_model,
         replications=replications,
         seed=seed,
@@ -151,13 +137,20 @@ def load_baseline(
 
 
 def baseline_names(
-    session: Session, warehouse: Connection, actor: Actor, *, site: str, week: date, days: int
+    session: Session,
+    warehouse: Connection,
+    actor: Actor,
+    *,
+    site: str,
+    week: date,
+    days: int,
+    baseline: str = "history",
 ) -> dict[str, list[str]] | None:
     """The queues, groups and teams a change may name for this week (no simulation); None
-    when the week has no baseline (the run will say why)."""
+    when the week has no baseline from that source (the run will say why)."""
     try:
-        base = load_baseline(session, warehouse, actor, site=site, week=week, days=days)
-    except InvalidInput:
+        base = load_baseline(session, warehouse, actor, site=site, week=week, days=days, baseline=baseline)
+    except (InvalidInput, NotFound):
         return None
     return {
         "queues": [q.name for q in base.scenario.queues],
@@ -177,18 +170,23 @@ def run(
     days: int = 7,
     replications: int = 10,
     seed: int = 1,
+    baseline: str = "history",
 ) -> dict[str, Any]:
     """Baseline and scenario side by side (see :func:`floorwalker.sim.whatif.compare`), with
-    the normalised changes, the baseline's notes, queues and groups."""
+    the baseline source, the normalised changes, the baseline's notes, queues and groups."""
     if not 2 <= replications <= MAX_REPLICATIONS:
         raise InvalidInput(f"replications: must be 2 … {MAX_REPLICATIONS}", field="replications")
-    base = load_baseline(session, warehouse, actor, site=site, week=week, days=days, seed=seed)
+    base = load_baseline(
+        session, warehouse, actor, site=site, week=week, days=days, baseline=baseline, seed=seed
+    )
     scenario, parsed = whatif.apply_changes(base, changes)
     out = whatif.compare(base.scenario, scenario, replications, seed)
     out.update(
         site=site,
         week=week.isoformat(),
         days=days,
+        baseline=baseline,
+        baseline_label=plans.SOURCE_LABELS[baseline],
         changes=parsed,
         described=[whatif.describe(c) for c in parsed],
         notes=list(base.notes),
@@ -215,14 +213,17 @@ def save(
     seed: int,
     changes: list[Any],
     results: dict[str, Any] | None,
+    baseline: str = "history",
 ) -> SimScenario:
-    """Keep a named scenario (its changes are checked; names are unique)."""
+    """Keep a named scenario with its baseline source (its changes are checked; names are
+    unique)."""
     need_write(actor)
     name = name.strip()
     if not name:
         raise InvalidInput("name: must not be empty", field="name")
     _check_week(week, days)
-    _site(session, site)
+    _check_source(baseline)
+    queries.site(session, site)
     parsed = [whatif.parse_change(c, i) for i, c in enumerate(changes)]
     if session.scalar(select(SimScenario.id).where(SimScenario.name == name)) is not None:
         raise Conflict(f"name: a scenario called {name!r} already exists", field="name")
@@ -234,6 +235,7 @@ def save(
         days=days,
         replications=replications,
         seed=seed,
+        baseline=baseline,
         changes=parsed,
         results=results,
         created_by=actor.username,
@@ -247,7 +249,7 @@ def save(
         "create",
         "sim_scenario",
         row.id,
-        {"name": name, "site": site, "week": week.isoformat(), "changes": parsed},
+        {"name": name, "site": site, "week": week.isoformat(), "baseline": baseline, "changes": parsed},
     )
     session.commit()
     return row
