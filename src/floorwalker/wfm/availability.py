@@ -27,6 +27,8 @@ MINUTES_PER_DAY = 1440
 #: Shifts start on this grid (minutes; the default templates of wfm.scheduling.week).
 START_GRID = 30
 MAX_WEIGHT = 10.0
+#: Text forms of a pattern with no window at all.
+NOT_AVAILABLE = ("not available", "closed", "none")
 _TIME = re.compile(r"^([01]\d|2[0-3]):([0-5]\d)$|^24:00$")
 
 
@@ -85,6 +87,8 @@ def check_hours(hours: object, field: str = "hours") -> BusinessHours:
                     f"{field}: give the windows, e.g. 'mon-fri 08:00-17:00' (days not named: not available)",
                     field,
                 )
+            if hours.strip().lower() in NOT_AVAILABLE:
+                return {day: [] for day in DAYS}
             return parse(hours)
         if not isinstance(hours, dict) or not all(
             isinstance(v, list) and all(isinstance(p, list | tuple) and len(p) == 2 for p in v)
