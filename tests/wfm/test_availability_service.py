@@ -7,15 +7,17 @@ from datetime import UTC, date, datetime, timedelta
 import pyarrow as pa
 import pytest
 from sqlalchemy import select
+from typer.testing import CliRunner
 
 from floorwalker.auth.models import AuditEntry
 from floorwalker.auth.permissions import SYSTEM
-from floorwalker.errors import NotFound, PermissionDenied
+from floorwalker.cli import app
+from floorwalker.errors import InvalidInput, NotFound, PermissionDenied
 from floorwalker.org import schemas
 from floorwalker.org import service as org_service
 from floorwalker.org.models import Site
 from floorwalker.wfm import availability_service as service
-from floorwalker.wfm import schedule_service
+from floorwalker.wfm import schedule_service, schedule_view
 from floorwalker.wfm.models import Schedule, ScheduleShift
 from floorwalker.wfm.scheduling.rules import Preferences
 from tests import factories as f
@@ -138,6 +140,15 @@ def test_generation_honours_availability_and_reads_preferences(stores, db, monke
         )
         offset = 1 if r.start_local < datetime(2026, 10, 25, 2) else 0  # BST, then GMT
         assert r.start_utc == r.start_local - timedelta(hours=offset)
+    # a supervisor's edit is checked against availability too
+    other = db.scalars(
+        select(ScheduleShift).where(ScheduleShift.employee_id == people[1].id, ScheduleShift.kind == "work")
+    ).first()
+    same = other.start_local.strftime("%H:%M")
+    schedule_view.edit_shift(db, MANAGER, other.id, same)  # allowed while unrestricted
+    service.add_pattern(db, MANAGER, people[1].id, "not available", WEEK, WEEK + timedelta(days=6))
+    with pytest.raises(InvalidInput, match="outside the agent's availability"):
+        schedule_view.edit_shift(db, MANAGER, other.id, same)
 
 
 def _two_queue_history(stores, db, monkeypatch):
@@ -198,3 +209,14 @@ def test_two_skill_groups_are_each_covered_by_their_own_agents(stores, db, monke
     (draft,) = db.scalars(select(Schedule)).all()
     mornings = [i for i in draft.intervals if i["required"] and i["start_utc"][11:16] < "12:00"]
     assert mornings and sum(i["scheduled"] for i in mornings) > 0
+    # the CLI's text form names the agents it left out
+    settings = stores.settings
+    monkeypatch.setenv("FLOORWALKER_DATA", str(settings.data))
+    for name in ("DATABASE_URL", "WAREHOUSE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    if settings.database_url:
+        monkeypatch.setenv("DATABASE_URL", settings.database_url)
+        monkeypatch.setenv("WAREHOUSE_URL", settings.warehouse_url)
+    run = CliRunner().invoke(app, ["schedule", "generate", "--week", str(WEEK), "--time-limit-s", "2"])
+    assert run.exit_code == 0, run.output
+    assert "not scheduled (no skill on any queue of the site): x1" in run.output
