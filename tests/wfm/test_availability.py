@@ -16,6 +16,7 @@ from floorwalker.wfm.availability import (
     week_preferences,
     week_windows,
 )
+from floorwalker.wfm.schedule_service import availability_notes
 from floorwalker.wfm.scheduling.check import check_schedule
 from floorwalker.wfm.scheduling.groups import SchedulingGroup, combine, scheduling_groups
 from floorwalker.wfm.scheduling.rules import Agent, Contract, Instance, Preferences, ShiftTemplate
@@ -126,6 +127,15 @@ def test_availability_is_hard_and_preferences_count_in_a_solved_week() -> None:
     tight = week_instance(req, 30, [one_day])
     assert available_paid_minutes(tight.templates, one_day, contract_for(40)) == 480
     assert tight.contracts[tight.agents[0].contract].min_weekly == 240
+    (note,) = availability_notes(tight, [one_day])
+    assert note == {
+        "agent": "one",
+        "reason": "availability holds at most 8 paid hours this week, the contract 40 h: "
+        "scheduled at least 4 h",
+    }
+    # 06:00–15:00 takes no full shift (the earliest start is 07:00, 8 h 30 later is 15:30): 5 part shifts
+    assert availability_notes(instance, [early])[0]["reason"].startswith("availability holds at most 20 paid")
+    assert availability_notes(week_instance(req, 30, [Person("free", 32)]), [Person("free", 32)]) == []
     assert check_schedule(tight, solve(tight, time_limit=5, seed=1, workers=1).shifts) == []
 
 

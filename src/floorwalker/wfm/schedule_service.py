@@ -25,7 +25,13 @@ from floorwalker.wfm.scheduling.coverage import coverage_cost, projected_service
 from floorwalker.wfm.scheduling.groups import SiteResult, combine, scheduling_groups
 from floorwalker.wfm.scheduling.rules import MINUTES_PER_DAY, Instance, Preferences, ScheduledShift
 from floorwalker.wfm.scheduling.solve import NoFeasibleSchedule, SolveResult, solve
-from floorwalker.wfm.scheduling.week import Person, week_instance
+from floorwalker.wfm.scheduling.week import (
+    Person,
+    available_paid_minutes,
+    contract_for,
+    leave_credit,
+    week_instance,
+)
 
 #: Solver workers (the web and CLI share a small machine; more workers race, not repeat).
 WORKERS = 2
@@ -252,6 +258,23 @@ def week_people(session: Session, employees: list[Employee], monday: date) -> di
     return out
 
 
+def availability_notes(instance: Instance, people: list[Person]) -> list[dict[str, str]]:
+    """Agents whose availability cannot hold their contract's minimum weekly hours (the
+    week aims at what it can hold instead, see wfm.scheduling.week)."""
+    out = []
+    for agent, person in zip(instance.agents, people, strict=True):
+        base = contract_for(person.contract_hours)
+        if instance.contracts[agent.contract].min_weekly < base.min_weekly:
+            most = available_paid_minutes(instance.templates, person, base) + leave_credit(person)
+            out.append({
+                "agent": agent.id,
+                "reason": f"availability holds at most {most / 60:g} paid hours this week, the contract "
+                          f"{person.contract_hours:g} h: scheduled at least "
+                          f"{instance.contracts[agent.contract].min_weekly / 60:g} h",
+            })  # fmt: skip
+    return out
+
+
 def _empty_result(instance: Instance) -> SolveResult:
     """The only schedule of a group with no agents: nobody on the phones (exact, so the
     bound is the objective)."""
@@ -322,11 +345,7 @@ def generate_week(
                 result = solve(instance, time_limit=limit, seed=seed, workers=WORKERS)
             except NoFeasibleSchedule as exc:
                 raise NoFeasibleSchedule(f"queues {', '.join(g.queues)}: {exc.message}") from None
-        for a in instance.agents:
-            if " within availability " in a.contract:
-                notes.append({"agent": a.id, "reason": "availability cannot hold the contract hours: "
-                              f"scheduled {instance.contracts[a.contract].min_weekly // 60}–"
-                              f"{instance.contracts[a.contract].max_weekly // 60} h instead"})  # fmt: skip
+        notes.extend(availability_notes(instance, [people[a] for a in g.agents]))
         found = len(check_schedule(instance, result.shifts))
         violations += found
         parts.append((instance, result))

@@ -166,7 +166,7 @@ def week_instance(
             # aims at what it can hold (up to WEEKLY_SLACK below it), never above the contract
             most = available_paid_minutes(templates, p, c) + credit
             if most < c.min_weekly:
-                c = replace(c, name=f"{c.name} within availability {most}min",
+                c = replace(c, name=f"{c.name}, at most {most} min available",
                             min_weekly=max(0, most - WEEKLY_SLACK))  # fmt: skip
         contracts[c.name] = c
         leave = tuple(TimeOff(Window(lo, hi), credit if i == 0 else 0) for i, (lo, hi) in enumerate(windows))
