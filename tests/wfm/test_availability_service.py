@@ -158,6 +158,7 @@ def _two_queue_history(stores, db, monkeypatch):
     sales, tech, spare = f.skill(db, name="Sales"), f.skill(db, name="Tech"), f.skill(db, name="Spare")
     f.queue(db, site.id, code="sales", skill_id=sales.id)
     f.queue(db, site.id, code="tech", skill_id=tech.id)
+    f.queue(db, site.id, code="vip", skill_id=f.skill(db, name="VIP").id)  # nobody has it, no history
     spec = [{"outcome": "answered", "wait_s": 5, "talk_s": 300}] * 4
     tables = []
     for day in range(35):
@@ -185,8 +186,9 @@ def test_two_skill_groups_are_each_covered_by_their_own_agents(stores, db, monke
     with stores.warehouse.connect() as wh:
         out = schedule_service.generate_week(db, wh, MANAGER, "DUO", WEEK, time_limit_s=10, seed=1)
     assert set(out) >= KEYS and out["rule_violations"] == 0
-    assert [g["queues"] for g in out["groups"]] == [["sales"], ["tech"]]
-    assert [g["agents"] for g in out["groups"]] == [2, 2]
+    assert [g["queues"] for g in out["groups"]] == [["sales"], ["tech"], ["vip"]]
+    assert [g["agents"] for g in out["groups"]] == [2, 2, 0]
+    assert out["notes"] == [{"queues": "vip", "reason": "no active agent has the skill of these queues"}]
     assert out["unscheduled_agents"] == [{"agent": "x1", "reason": "no skill on any queue of the site"}]
     assert out["agents"] == 4
     assert out["objective"] == pytest.approx(sum(g["objective"] for g in out["groups"]), abs=1e-3)

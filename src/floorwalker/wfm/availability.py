@@ -22,10 +22,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from floorwalker.org.hours import DAYS, BusinessHours, BusinessHoursError, parse, validate
+from floorwalker.wfm.scheduling.rules import MINUTES_PER_DAY
+from floorwalker.wfm.scheduling.week import START_STEP
 
-MINUTES_PER_DAY = 1440
 #: Shifts start on this grid (minutes; the default templates of wfm.scheduling.week).
-START_GRID = 30
+START_GRID = START_STEP
 MAX_WEIGHT = 10.0
 #: Text forms of a pattern with no window at all.
 NOT_AVAILABLE = ("not available", "closed", "none")
@@ -71,10 +72,6 @@ def minutes(text: str, field: str) -> int:
         raise AvailabilityError(f"{field}: '{text}' is not a time HH:MM (00:00 to 24:00)", field)
     hours, mins = text.split(":")
     return int(hours) * 60 + int(mins)
-
-
-def hhmm(minute: int) -> str:
-    return f"{minute // 60:02d}:{minute % 60:02d}"
 
 
 def check_hours(hours: object, field: str = "hours") -> BusinessHours:
