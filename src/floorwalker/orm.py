@@ -27,4 +27,5 @@ def import_all_models() -> None:
     from floorwalker.quality import coaching_models as _coaching  # noqa: F401
     from floorwalker.quality import models as _quality  # noqa: F401
     from floorwalker.sim import models as _sim  # noqa: F401
+    from floorwalker.wfm import availability_models as _availability  # noqa: F401
     from floorwalker.wfm import models as _wfm  # noqa: F401

@@ -64,6 +64,8 @@ def test_manager_runs_a_what_if_and_saves_it(server: str, tmp_path: Path) -> Non
         page.click("#save")
         page.wait_for_selector("#saved-scenario:has-text('Ten percent more')")
         page.click("nav >> text=What-if")
+        # the navigation is an htmx swap (hx-boost): wait for it before clicking in the new page
+        page.wait_for_url("**/sim")
         page.click("#saved >> text=Ten percent more")
         page.wait_for_selector("#totals")
         assert page.locator(".change:has-text('Volume +10%')").count() == 1

@@ -51,7 +51,7 @@ def test_generate_stores_a_rule_abiding_draft_and_publish_audits(stores, db, mon
     people = history(stores, db, monkeypatch)
     with stores.warehouse.connect() as wh:
         out = schedule_service.generate_week(db, wh, MANAGER, "LON", WEEK, time_limit_s=8, seed=1)
-    assert set(out) == KEYS
+    assert set(out) >= KEYS  # the contract keys (more may follow)
     assert out["rule_violations"] == 0
     assert out["agents"] == 4
     assert 0 <= out["bound"] <= out["objective"] + 1e-9 and 0 <= out["gap"] <= 1
@@ -115,7 +115,7 @@ def test_generate_and_publish_cli(stores, db, monkeypatch) -> None:
     )
     assert run.exit_code == 0, run.output
     payload = json.loads(run.output)
-    assert set(payload) == KEYS and payload["rule_violations"] == 0 and payload["shifts"] > 0
+    assert set(payload) >= KEYS and payload["rule_violations"] == 0 and payload["shifts"] > 0
     assert isinstance(payload["gap"], float) and isinstance(payload["projected_service_level"], float)
     run = CliRunner().invoke(app, ["schedule", "publish", "--week", "2026-10-19", "--json"])
     assert run.exit_code == 0, run.output

@@ -202,6 +202,10 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(intraday_pages.router)
     app.include_router(intraday_api.router, prefix="/api/v1")
+    from floorwalker.wfm import availability_api, availability_pages
+
+    app.include_router(availability_api.router, prefix="/api/v1")
+    app.include_router(availability_pages.router)
     app.include_router(quality_calibration_pages.router)
     app.include_router(quality_calibration_pages.analytics_router)
     app.include_router(reports_api.router, prefix="/api/v1")

@@ -167,6 +167,11 @@ def generate_command(
         + ("" if sl is None else f"; projected service level {sl:.1%}")
         + " — publish it with `floorwalker schedule publish`"
     )
+    idle = [a["agent"] for a in out.get("unscheduled_agents", [])]
+    if idle:
+        typer.echo(f"not scheduled (no skill on any queue of the site): {', '.join(idle)}")
+    for note in out.get("notes", []):
+        typer.echo(f"note: {note.get('agent') or note.get('queues')}: {note['reason']}")
 
 
 @app.command("publish")

@@ -203,9 +203,13 @@ def edit_shift(session: Session, actor: Actor, shift_id: int, start: str) -> Sch
             )
         )  # fmt: skip
     required = [int(i["required"]) for i in schedule.intervals]
+    from floorwalker.wfm.availability_service import week_inputs
+
+    windows, _ = week_inputs(session, [emp.id], monday)[emp.id]  # availability is a hard rule too
     instance = week_instance(
-        required, schedule.interval_min, [Person(shift.agent_code, emp.contract_hours_per_week)]
-    )
+        required, schedule.interval_min,
+        [Person(shift.agent_code, emp.contract_hours_per_week, availability=windows)],
+    )  # fmt: skip
     problems = check_schedule(instance, mine)
     if problems:
         raise InvalidInput(f"edit refused: {problems[0]}", field="start")

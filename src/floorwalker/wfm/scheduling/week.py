@@ -8,7 +8,7 @@ Times are minutes from Monday 00:00 site-local; durations are minutes.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from floorwalker.wfm.scheduling.rules import (
     MINUTES_PER_DAY,
@@ -17,6 +17,7 @@ from floorwalker.wfm.scheduling.rules import (
     Contract,
     Demand,
     Instance,
+    Preferences,
     ShiftTemplate,
     TimeOff,
     Window,
@@ -49,12 +50,15 @@ CONTRACT_DAYS = 5
 
 @dataclass(frozen=True)
 class Person:
-    """An agent to schedule: ``code`` (agent code), contract hours per week and approved
-    time off as (start, end) minute windows of the week."""
+    """An agent to schedule: ``code`` (agent code), contract hours per week, approved
+    time off as (start, end) minute windows of the week, the windows the agent can work in
+    (hard; None: any time) and preferences (soft)."""
 
     code: str
     contract_hours: float
     time_off: tuple[tuple[int, int], ...] = ()
+    availability: tuple[tuple[int, int], ...] | None = None
+    preferences: Preferences = field(default_factory=Preferences)
 
 
 def leave_credit(person: Person) -> int:
@@ -101,6 +105,28 @@ def contract_for(hours: float) -> Contract:
     )
 
 
+def available_paid_minutes(templates: Sequence[ShiftTemplate], person: Person, contract: Contract) -> int:
+    """An upper bound on the paid minutes ``person`` can work in the week inside their
+    availability and clear of their time off: per day the longest-paid shift that fits,
+    summed over the best days the contract's days off leave (rest between shifts is not
+    counted, so the true most can be lower)."""
+    best = [0] * 7
+    for t in templates:
+        for d in t.days:
+            for s in t.start_times:
+                for length in t.lengths:
+                    start = d * MINUTES_PER_DAY + s
+                    end = start + length
+                    if person.availability is not None and not any(
+                        lo <= start and end <= hi for lo, hi in person.availability
+                    ):
+                        continue
+                    if any(start < hi and lo < end for lo, hi in person.time_off):
+                        continue
+                    best[d] = max(best[d], length - t.unpaid_minutes())
+    return sum(sorted(best, reverse=True)[: max(0, 7 - contract.min_days_off)])
+
+
 def week_instance(
     requirement: Sequence[int],
     interval: int,
@@ -133,11 +159,19 @@ def week_instance(
     agents = []
     for p in people:
         c = contract_for(p.contract_hours)
-        contracts[c.name] = c
         windows = [(lo, hi) for lo, hi in p.time_off if hi > lo]
         credit = leave_credit(p)
+        if p.availability is not None:
+            # availability is hard: where it cannot hold the contract's minimum, the week
+            # aims at what it can hold (up to WEEKLY_SLACK below it), never above the contract
+            most = available_paid_minutes(templates, p, c) + credit
+            if most < c.min_weekly:
+                c = replace(c, name=f"{c.name}, at most {most} min available",
+                            min_weekly=max(0, most - WEEKLY_SLACK))  # fmt: skip
+        contracts[c.name] = c
         leave = tuple(TimeOff(Window(lo, hi), credit if i == 0 else 0) for i, (lo, hi) in enumerate(windows))
-        agents.append(Agent(p.code, c.name, time_off=leave))
+        avail = None if p.availability is None else tuple(Window(lo, hi) for lo, hi in p.availability)
+        agents.append(Agent(p.code, c.name, availability=avail, time_off=leave, preferences=p.preferences))
     demand = None
     if contacts is not None and aht_s is not None:
         demand = Demand(tuple(float(c) for c in contacts), tuple(float(a) for a in aht_s), threshold_s)
