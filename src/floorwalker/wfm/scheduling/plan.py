@@ -1,0 +1,259 @@
+"""Solve the aggregate model (aggregate.py) with HiGHS: its LP value is the lower bound,
+and an LP dive turns the LP solution into integer shift and pattern counts.
+
+The dive: solve the LP; fix every shift/pattern count that is within ``NEAR`` of an
+integer to that integer (or, when none is, the few nearest ones); re-solve from the
+previous basis (a few dual simplex iterations); repeat until every count is whole. A
+fixing that makes the LP infeasible is tried the other way round. Breaks stay continuous
+in the dive; their whole counts come afterwards from a small MIP with the shifts fixed
+(integral in practice: the break rows of fixed shifts are a transportation problem).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import time
+from collections.abc import Sequence
+from typing import Any
+
+from floorwalker.wfm.scheduling.model import LinearModel
+
+#: Counts this close to a whole number are fixed in one go.
+NEAR = 0.1
+#: When no count is near a whole number, fix this share of the fractional ones (nearest first).
+BATCH = 0.1
+#: Seconds of branch and bound per day in improve_by_day.
+DAY_LIMIT = 3.0
+
+
+def highs_model(lp: LinearModel, time_limit: float, seed: int, *, relaxed: bool = False) -> Any:
+    """A highspy.Highs holding ``lp`` (all variables continuous when ``relaxed``)."""
+    import highspy
+    import numpy as np
+
+    # the core class: highspy.Highs's Python wrapper prints a banner on stdout when built,
+    # which would corrupt the CLI's --json output
+    from highspy._core import _Highs
+
+    h = _Highs()
+    h.setOptionValue("output_flag", bool(os.environ.get("FLOORWALKER_HIGHS_LOG")))
+    h.setOptionValue("time_limit", float(max(time_limit, 0.1)))
+    h.setOptionValue("random_seed", int(seed))
+    h.setOptionValue("mip_rel_gap", 1e-6)
+    h.setOptionValue("threads", 1)
+    inf = highspy.kHighsInf
+    model = highspy.HighsLp()
+    model.num_col_ = len(lp.lb)
+    model.num_row_ = len(lp.rows)
+    model.col_cost_ = np.array(lp.cost, dtype=float)
+    model.col_lower_ = np.array(lp.lb, dtype=float)
+    model.col_upper_ = np.array(lp.ub, dtype=float)
+    model.row_lower_ = np.array([lo if lo > -math.inf else -inf for _, _, lo, _ in lp.rows], dtype=float)
+    model.row_upper_ = np.array([hi if hi < math.inf else inf for _, _, _, hi in lp.rows], dtype=float)
+    starts = [0]
+    index: list[int] = []
+    value: list[float] = []
+    for idx, coef, _, _ in lp.rows:
+        index.extend(idx)
+        value.extend(coef)
+        starts.append(len(index))
+    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
+    model.a_matrix_.start_ = np.array(starts, dtype=np.int32)
+    model.a_matrix_.index_ = np.array(index, dtype=np.int32)
+    model.a_matrix_.value_ = np.array(value, dtype=float)
+    if not relaxed and any(lp.integer):
+        model.integrality_ = [
+            highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in lp.integer
+        ]
+    h.passModel(model)
+    return h
+
+
+def _optimal(h: Any) -> bool:
+    import highspy
+
+    return bool(h.getModelStatus() == highspy.HighsModelStatus.kOptimal)
+
+
+def lp_and_dive(
+    lp: LinearModel, counts: Sequence[int], deadline: float, seed: int = 0
+) -> tuple[float, list[float], list[float] | None]:
+    """(LP value, the LP's row duals, a solution with every variable of ``counts`` whole or
+    None when the dive failed or ran past ``deadline``, time.perf_counter()). Raises
+    ValueError when the LP is infeasible: then no schedule exists."""
+    h = highs_model(lp, deadline - time.perf_counter(), seed, relaxed=True)
+    h.run()
+    if not _optimal(h):
+        raise ValueError(h.modelStatusToString(h.getModelStatus()))
+    bound = float(h.getInfo().objective_function_value)
+    duals = list(h.getSolution().row_dual)
+    free = set(counts)
+    while free:
+        if time.perf_counter() > deadline:
+            return bound, duals, None
+        x = list(h.getSolution().col_value)
+        frac = sorted(free, key=lambda v: abs(x[v] - round(x[v])))
+        near = [v for v in frac if abs(x[v] - round(x[v])) <= NEAR]
+        batch = near or frac[: max(1, int(len(frac) * BATCH))]
+        for v in batch:
+            r = float(round(x[v]))
+            h.changeColBounds(v, r, r)
+        h.run()
+        if not _optimal(h):
+            # fix one at a time, either way round, until the LP is feasible again
+            for v in batch:
+                h.changeColBounds(v, lp.lb[v], lp.ub[v])
+            v = batch[0]
+            for r in (float(round(x[v])), float(math.floor(x[v])), float(math.ceil(x[v]))):
+                h.changeColBounds(v, r, r)
+                h.run()
+                if _optimal(h):
+                    break
+            else:
+                return bound, duals, None
+            batch = [v]
+        free -= set(batch)
+    return bound, duals, list(h.getSolution().col_value)
+
+
+def improve_by_day(
+    lp: LinearModel,
+    values: list[float],
+    day_vars: dict[int, list[int]],
+    fixed: Sequence[int],
+    continuous: Sequence[int],
+    deadline: float,
+    seed: int = 0,
+) -> list[float]:
+    """Large-neighbourhood search on the aggregate model from the whole solution
+    ``values``: in turn, the shift counts of one day (``day_vars[d]``) are free and every
+    other count, and the ``fixed`` variables (the working-day patterns, so each day's head
+    count stays), keep their values; HiGHS's branch and bound re-plans that day from the
+    current solution. ``continuous`` variables (break counts) are relaxed, their whole
+    values come afterwards. Rounds over the days repeat until a round improves nothing
+    with every day solved to optimality, or ``deadline`` (time.perf_counter()) passes."""
+    import highspy
+
+    integer = list(lp.integer)
+    for v in continuous:
+        integer[v] = False
+    best = list(values)
+    best_cost = sum(c * best[i] for i, c in enumerate(lp.cost) if c)
+    days = sorted(day_vars)
+    while True:
+        settled = True
+        for d in days:
+            left = deadline - time.perf_counter()
+            if left <= 0.5:
+                return best
+            lb, ub = list(lp.lb), list(lp.ub)
+            for d2 in days:
+                if d2 != d:
+                    for v in day_vars[d2]:
+                        lb[v] = ub[v] = float(round(best[v]))
+            for v in fixed:
+                lb[v] = ub[v] = float(round(best[v]))
+            h = highs_model(LinearModel(lb, ub, integer, lp.cost, lp.rows), min(left, DAY_LIMIT), seed)
+            start = highspy.HighsSolution()
+            start.col_value = best
+            start.value_valid = True
+            h.setSolution(start)
+            h.run()
+            if h.getInfo().primal_solution_status != 2:
+                settled = False
+                continue
+            settled &= _optimal(h)
+            x = list(h.getSolution().col_value)
+            cost = sum(c * x[i] for i, c in enumerate(lp.cost) if c)
+            if cost < best_cost - 1e-7 * max(1.0, abs(best_cost)):
+                best, best_cost = x, cost
+                settled = False
+        if settled:
+            return best
+
+
+def lagrangian_bound(
+    lp: LinearModel,
+    duals: Sequence[float],
+    dualised: Sequence[int],
+    continuous: Sequence[int],
+    deadline: float,
+    seed: int = 0,
+) -> float:
+    """A lower bound on ``lp``'s integer optimum, at least its LP value when the subproblems
+    finish: the ``dualised`` rows move into the objective with the LP's duals as
+    multipliers (each paired with the side of its row the dual's sign says is binding), the
+    model falls apart into independent pieces (for the aggregate model: one per day, one per
+    preference class), and each piece's integer optimum — or HiGHS's proven bound on it when
+    ``deadline`` cuts it short — is added up. Any multipliers give a valid bound (weak
+    duality); the integer pieces are what lift it above the LP. ``continuous`` variables
+    are relaxed in the pieces (a relaxation, so still valid)."""
+    dualised_set = set(dualised)
+    const = 0.0
+    cost = list(lp.cost)
+    for r in dualised_set:
+        idx, coef, lo, hi = lp.rows[r]
+        y = duals[r]
+        if y > 0 and lo > -math.inf:
+            const += y * lo
+        elif y < 0 and hi < math.inf:
+            const += y * hi
+        else:
+            continue
+        for i, a in zip(idx, coef, strict=True):
+            cost[i] -= y * a
+    parent = list(range(len(lp.lb)))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    kept = [r for r in range(len(lp.rows)) if r not in dualised_set]
+    for r in kept:
+        idx = lp.rows[r][0]
+        a = root(idx[0])
+        for i in idx[1:]:
+            b = root(i)
+            if b != a:
+                parent[b] = a
+    pieces: dict[int, list[int]] = {}
+    for i in range(len(lp.lb)):
+        pieces.setdefault(root(i), []).append(i)
+    piece_rows: dict[int, list[int]] = {}
+    for r in kept:
+        piece_rows.setdefault(root(lp.rows[r][0][0]), []).append(r)
+    relaxed = set(continuous)
+    total = const
+    todo = sorted(pieces, key=lambda p: len(pieces[p]))
+    for n_left, piece in zip(range(len(todo), 0, -1), todo, strict=True):
+        cols = pieces[piece]
+        rows = piece_rows.get(piece, [])
+        if not rows:  # a lone variable: its cheaper bound
+            for i in cols:
+                ends = [cost[i] * lp.lb[i], cost[i] * lp.ub[i]]
+                total += min(e for e in ends if not math.isnan(e))
+            continue
+        at = {c: j for j, c in enumerate(cols)}
+        sub = LinearModel(
+            [lp.lb[i] for i in cols],
+            [lp.ub[i] for i in cols],
+            [lp.integer[i] and i not in relaxed for i in cols],
+            [cost[i] for i in cols],
+            [([at[i] for i in lp.rows[r][0]], lp.rows[r][1], lp.rows[r][2], lp.rows[r][3]) for r in rows],
+        )
+        limit = max(0.2, (deadline - time.perf_counter()) / n_left)
+        h = highs_model(sub, limit, seed)
+        h.run()
+        info = h.getInfo()
+        if any(sub.integer) and math.isfinite(info.mip_dual_bound) and info.mip_dual_bound > -1e30:
+            total += float(info.mip_dual_bound)
+            continue
+        h = highs_model(sub, max(limit, 5.0), seed, relaxed=True)
+        h.run()
+        if not _optimal(h):
+            return -math.inf
+        total += float(h.getInfo().objective_function_value)
+    return total
