@@ -63,9 +63,6 @@ class Aggregate:
     n: dict[tuple[int, int], int]  # (group, option) → var
     p: dict[tuple[int, int, int], int]  # (group, class, pattern) → var
     breaks: dict[tuple[int, int, int], int]  # (option, break, offset minutes) → var
-    #: rows that tie days together within a group (day head counts = patterns, weekly paid
-    #: minutes, night shifts): without them the model falls apart into days (plan.py).
-    linking: list[int]
 
 
 def _runs_ok(days: frozenset[int], horizon_days: int, max_consecutive: int, cyclic: bool) -> bool:
@@ -138,13 +135,6 @@ def build_aggregate(instance: Instance) -> Aggregate:
     n: dict[tuple[int, int], int] = {}
     p: dict[tuple[int, int, int], int] = {}
     per_option: dict[int, dict[int, float]] = defaultdict(dict)
-    linking: list[int] = []
-
-    def linked(terms: dict[int, float], lo: float, hi: float) -> None:
-        if terms:
-            linking.append(len(lp.rows))
-        lp.row(terms, lo, hi)
-
     for gi, grp in enumerate(groups):
         if not grp.patterns:
             raise ValueError(
@@ -176,10 +166,10 @@ def build_aggregate(instance: Instance) -> Aggregate:
                     per_day[d][v] = -1.0
             lp.row(once, len(members), len(members))
         for d in range(instance.days):
-            linked(per_day[d], 0, 0)  # shifts on day d = agents whose pattern works day d
-        linked(paid, max(0, c.min_weekly - grp.credit) * size, (c.max_weekly - grp.credit) * size)
+            lp.row(per_day[d], 0, 0)  # shifts on day d = agents whose pattern works day d
+        lp.row(paid, max(0, c.min_weekly - grp.credit) * size, (c.max_weekly - grp.credit) * size)
         if c.max_night_shifts is not None and nights:
-            linked(nights, 0, c.max_night_shifts * size)
+            lp.row(nights, 0, c.max_night_shifts * size)
 
     cov: list[dict[int, float]] = [defaultdict(float) for _ in range(instance.intervals)]
     caps: dict[tuple[str, int], dict[int, float]] = defaultdict(dict)
@@ -231,4 +221,4 @@ def build_aggregate(instance: Instance) -> Aggregate:
         lp.row(terms, -float("inf"), r)  # coverage − surplus ≤ requirement
         if instance.seats is not None and cov[t]:
             lp.row(dict(cov[t]), -float("inf"), instance.seats)
-    return Aggregate(lp, options, groups, n, p, breaks, linking)
+    return Aggregate(lp, options, groups, n, p, breaks)

@@ -78,20 +78,19 @@ def _optimal(h: Any) -> bool:
 
 def lp_and_dive(
     lp: LinearModel, counts: Sequence[int], deadline: float, seed: int = 0
-) -> tuple[float, list[float], list[float] | None]:
-    """(LP value, the LP's row duals, a solution with every variable of ``counts`` whole or
-    None when the dive failed or ran past ``deadline``, time.perf_counter()). Raises
-    ValueError when the LP is infeasible: then no schedule exists."""
+) -> tuple[float, list[float] | None]:
+    """(LP value, an LP solution with every variable of ``counts`` whole, or None when the
+    dive failed or ran past ``deadline``, time.perf_counter()). Raises ValueError when the
+    LP is infeasible: then no schedule exists."""
     h = highs_model(lp, deadline - time.perf_counter(), seed, relaxed=True)
     h.run()
     if not _optimal(h):
         raise ValueError(h.modelStatusToString(h.getModelStatus()))
     bound = float(h.getInfo().objective_function_value)
-    duals = list(h.getSolution().row_dual)
     free = set(counts)
     while free:
         if time.perf_counter() > deadline:
-            return bound, duals, None
+            return bound, None
         x = list(h.getSolution().col_value)
         frac = sorted(free, key=lambda v: abs(x[v] - round(x[v])))
         near = [v for v in frac if abs(x[v] - round(x[v])) <= NEAR]
@@ -111,28 +110,54 @@ def lp_and_dive(
                 if _optimal(h):
                     break
             else:
-                return bound, duals, None
+                return bound, None
             batch = [v]
         free -= set(batch)
-    return bound, duals, list(h.getSolution().col_value)
+    return bound, list(h.getSolution().col_value)
+
+
+def solve_fixed(
+    lp: LinearModel,
+    values: Sequence[float],
+    fixed: Sequence[int],
+    continuous: Sequence[int],
+    deadline: float,
+    seed: int = 0,
+) -> list[float] | None:
+    """``lp`` solved by HiGHS's branch and bound with the ``fixed`` variables held at their
+    (rounded) ``values`` and the ``continuous`` ones relaxed; None when it finds no
+    solution before ``deadline``."""
+    lb, ub = list(lp.lb), list(lp.ub)
+    for v in fixed:
+        lb[v] = ub[v] = float(round(values[v]))
+    integer = list(lp.integer)
+    for v in continuous:
+        integer[v] = False
+    h = highs_model(LinearModel(lb, ub, integer, lp.cost, lp.rows), deadline - time.perf_counter(), seed)
+    h.run()
+    if h.getInfo().primal_solution_status != 2:
+        return None
+    return list(h.getSolution().col_value)
 
 
 def improve_by_day(
     lp: LinearModel,
     values: list[float],
     day_vars: dict[int, list[int]],
-    fixed: Sequence[int],
+    patterns: Sequence[int],
     continuous: Sequence[int],
     deadline: float,
     seed: int = 0,
 ) -> list[float]:
     """Large-neighbourhood search on the aggregate model from the whole solution
-    ``values``: in turn, the shift counts of one day (``day_vars[d]``) are free and every
-    other count, and the ``fixed`` variables (the working-day patterns, so each day's head
-    count stays), keep their values; HiGHS's branch and bound re-plans that day from the
-    current solution. ``continuous`` variables (break counts) are relaxed, their whole
-    values come afterwards. Rounds over the days repeat until a round improves nothing
-    with every day solved to optimality, or ``deadline`` (time.perf_counter()) passes."""
+    ``values``. Neighbourhoods, in turn: the shift counts of one day (``day_vars[d]``) with
+    everything else held, the ``patterns`` included (so each day's head count stays); then
+    the shift counts of two neighbouring days with the patterns free (head counts can move
+    between those two days). HiGHS's branch and bound re-plans the neighbourhood from the
+    current solution, at most DAY_LIMIT seconds each. ``continuous`` variables (break
+    counts) are relaxed; their whole values come afterwards. Rounds repeat until one
+    improves nothing with every neighbourhood solved to optimality, or ``deadline``
+    (time.perf_counter()) passes."""
     import highspy
 
     integer = list(lp.integer)
@@ -141,19 +166,23 @@ def improve_by_day(
     best = list(values)
     best_cost = sum(c * best[i] for i, c in enumerate(lp.cost) if c)
     days = sorted(day_vars)
+    hoods = [({d}, False) for d in days]
+    if len(days) > 1:
+        hoods += [({d, days[(i + 1) % len(days)]}, True) for i, d in enumerate(days)]
     while True:
         settled = True
-        for d in days:
+        for free_days, free_patterns in hoods:
             left = deadline - time.perf_counter()
             if left <= 0.5:
                 return best
             lb, ub = list(lp.lb), list(lp.ub)
             for d2 in days:
-                if d2 != d:
+                if d2 not in free_days:
                     for v in day_vars[d2]:
                         lb[v] = ub[v] = float(round(best[v]))
-            for v in fixed:
-                lb[v] = ub[v] = float(round(best[v]))
+            if not free_patterns:
+                for v in patterns:
+                    lb[v] = ub[v] = float(round(best[v]))
             h = highs_model(LinearModel(lb, ub, integer, lp.cost, lp.rows), min(left, DAY_LIMIT), seed)
             start = highspy.HighsSolution()
             start.col_value = best
@@ -171,89 +200,3 @@ def improve_by_day(
                 settled = False
         if settled:
             return best
-
-
-def lagrangian_bound(
-    lp: LinearModel,
-    duals: Sequence[float],
-    dualised: Sequence[int],
-    continuous: Sequence[int],
-    deadline: float,
-    seed: int = 0,
-) -> float:
-    """A lower bound on ``lp``'s integer optimum, at least its LP value when the subproblems
-    finish: the ``dualised`` rows move into the objective with the LP's duals as
-    multipliers (each paired with the side of its row the dual's sign says is binding), the
-    model falls apart into independent pieces (for the aggregate model: one per day, one per
-    preference class), and each piece's integer optimum — or HiGHS's proven bound on it when
-    ``deadline`` cuts it short — is added up. Any multipliers give a valid bound (weak
-    duality); the integer pieces are what lift it above the LP. ``continuous`` variables
-    are relaxed in the pieces (a relaxation, so still valid)."""
-    dualised_set = set(dualised)
-    const = 0.0
-    cost = list(lp.cost)
-    for r in dualised_set:
-        idx, coef, lo, hi = lp.rows[r]
-        y = duals[r]
-        if y > 0 and lo > -math.inf:
-            const += y * lo
-        elif y < 0 and hi < math.inf:
-            const += y * hi
-        else:
-            continue
-        for i, a in zip(idx, coef, strict=True):
-            cost[i] -= y * a
-    parent = list(range(len(lp.lb)))
-
-    def root(i: int) -> int:
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    kept = [r for r in range(len(lp.rows)) if r not in dualised_set]
-    for r in kept:
-        idx = lp.rows[r][0]
-        a = root(idx[0])
-        for i in idx[1:]:
-            b = root(i)
-            if b != a:
-                parent[b] = a
-    pieces: dict[int, list[int]] = {}
-    for i in range(len(lp.lb)):
-        pieces.setdefault(root(i), []).append(i)
-    piece_rows: dict[int, list[int]] = {}
-    for r in kept:
-        piece_rows.setdefault(root(lp.rows[r][0][0]), []).append(r)
-    relaxed = set(continuous)
-    total = const
-    todo = sorted(pieces, key=lambda p: len(pieces[p]))
-    for n_left, piece in zip(range(len(todo), 0, -1), todo, strict=True):
-        cols = pieces[piece]
-        rows = piece_rows.get(piece, [])
-        if not rows:  # a lone variable: its cheaper bound
-            for i in cols:
-                ends = [cost[i] * lp.lb[i], cost[i] * lp.ub[i]]
-                total += min(e for e in ends if not math.isnan(e))
-            continue
-        at = {c: j for j, c in enumerate(cols)}
-        sub = LinearModel(
-            [lp.lb[i] for i in cols],
-            [lp.ub[i] for i in cols],
-            [lp.integer[i] and i not in relaxed for i in cols],
-            [cost[i] for i in cols],
-            [([at[i] for i in lp.rows[r][0]], lp.rows[r][1], lp.rows[r][2], lp.rows[r][3]) for r in rows],
-        )
-        limit = max(0.2, (deadline - time.perf_counter()) / n_left)
-        h = highs_model(sub, limit, seed)
-        h.run()
-        info = h.getInfo()
-        if any(sub.integer) and math.isfinite(info.mip_dual_bound) and info.mip_dual_bound > -1e30:
-            total += float(info.mip_dual_bound)
-            continue
-        h = highs_model(sub, max(limit, 5.0), seed, relaxed=True)
-        h.run()
-        if not _optimal(h):
-            return -math.inf
-        total += float(h.getInfo().objective_function_value)
-    return total

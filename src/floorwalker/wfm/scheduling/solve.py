@@ -25,18 +25,16 @@ from floorwalker.wfm.scheduling.coverage import (
     under_over_hours,
 )
 from floorwalker.wfm.scheduling.model import BuiltModel, LinearModel, build_model
-from floorwalker.wfm.scheduling.plan import highs_model, improve_by_day, lagrangian_bound, lp_and_dive
+from floorwalker.wfm.scheduling.plan import highs_model, improve_by_day, lp_and_dive, solve_fixed
 from floorwalker.wfm.scheduling.rules import Instance, ScheduledActivity, ScheduledShift
 
 SOLVERS = ("cp-sat", "highs")
 #: CP-SAT needs integer objective coefficients: weights are scaled by this and rounded.
 CPSAT_SCALE = 1000
 #: Share of the time limit the aggregate path (bound, dive, assignment, branch and bound) may use.
-AGGREGATE_SHARE = 0.9
-#: Share of what is left after the dive given to the Lagrangian bound (plan.lagrangian_bound).
-LAGRANGE_SHARE = 0.4
+AGGREGATE_SHARE = 0.95
 #: Share of what is left after the dive kept for handing the plan to agents and placing breaks.
-HAND_OUT_SHARE = 0.25
+HAND_OUT_SHARE = 0.15
 #: A schedule this close to the bound (relative) counts as proven; nothing more is tried.
 GAP_TOLERANCE = 1e-6
 #: Up to this many agents the full model also runs when the aggregate path's schedule is
@@ -203,41 +201,53 @@ def _place(
 
 def _aggregate_path(
     instance: Instance, deadline: float, seed: int
-) -> tuple[float, list[tuple[BuiltModel, list[float]]]]:
-    """(lower bound, schedules as full-model solutions): the aggregate model's LP (the
-    bound) and dive, the dive's counts improved day by day (plan.improve_by_day), then
-    handed to named agents (assign.py) and their breaks and activities placed (_place);
-    the dive's own counts when the improved ones cannot be handed out."""
+) -> tuple[float, list[tuple[BuiltModel, list[float]]], dict[int, list[int]] | None]:
+    """(lower bound, schedules as full-model solutions, and the agents' shifts when breaks
+    and planned activities could not be placed on them) from the aggregate model:
+
+    1. its LP (the bound) and an LP dive to whole shift counts (plan.lp_and_dive);
+    2. whole pattern counts for those shift counts (HiGHS, shifts fixed, breaks relaxed);
+       HiGHS's branch and bound on the whole aggregate model instead if the dive failed;
+    3. the counts improved day by day (plan.improve_by_day);
+    4. handed to named agents (assign.py), breaks and activities placed (_place) — the
+       counts of step 2 when those of step 3 cannot be handed out."""
     try:
         agg = build_aggregate(instance)
-        counts = list(agg.n.values()) + list(agg.p.values())
-        bound, duals, dive = lp_and_dive(agg.lp, counts, deadline, seed)
+        shift_counts = list(agg.n.values())
+        bound, dive = lp_and_dive(agg.lp, shift_counts, deadline, seed)
     except ValueError as exc:
         raise NoFeasibleSchedule(f"no schedule satisfies every hard rule ({exc})") from exc
     found: list[tuple[BuiltModel, list[float]]] = []
-    if dive is not None and _cost(agg.lp, dive) - bound > GAP_TOLERANCE * max(_cost(agg.lp, dive), 1e-9):
-        lagrange_until = time.perf_counter() + (deadline - time.perf_counter()) * LAGRANGE_SHARE
-        breaks = list(agg.breaks.values())
-        bound = max(bound, lagrangian_bound(agg.lp, duals, agg.linking, breaks, lagrange_until, seed))
-    if dive is None:
-        return bound, found
-    day_vars: dict[int, list[int]] = defaultdict(list)
-    for (_g, k), v in agg.n.items():
-        day_vars[agg.options[k].day].append(v)
-    # leave time to hand the plan out and place breaks and activities
-    polish_until = deadline - (deadline - time.perf_counter()) * HAND_OUT_SHARE
-    plan = dive
-    if _cost(agg.lp, dive) - bound > GAP_TOLERANCE * max(_cost(agg.lp, dive), 1e-9):
+    week: dict[int, list[int]] | None = None
+    breaks = list(agg.breaks.values())
+
+    def share(fraction: float) -> float:
+        return time.perf_counter() + (deadline - time.perf_counter()) * fraction
+
+    start = None if dive is None else solve_fixed(agg.lp, dive, shift_counts, breaks, share(0.2), seed)
+    if start is None:
+        start = solve_fixed(agg.lp, [], [], breaks, share(0.5), seed)
+    if start is None:
+        return bound, found, week
+    plan = start
+    if _cost(agg.lp, start) - bound > GAP_TOLERANCE * max(_cost(agg.lp, start), 1e-9):
+        day_vars: dict[int, list[int]] = defaultdict(list)
+        for (_g, k), v in agg.n.items():
+            day_vars[agg.options[k].day].append(v)
+        # leave time to hand the plan out and place breaks and activities
         plan = improve_by_day(
-            agg.lp, dive, day_vars, list(agg.p.values()), list(agg.breaks.values()), polish_until, seed
+            agg.lp, start, day_vars, list(agg.p.values()), breaks, share(1 - HAND_OUT_SHARE), seed
         )
-    for values in (plan, dive) if plan is not dive else (dive,):
+    for values in (plan, start) if plan is not start else (start,):
         chosen = assign_agents(instance, agg, values)
-        placed = None if chosen is None else _place(instance, chosen, deadline, seed)
+        if chosen is None:
+            continue
+        placed = _place(instance, chosen, deadline, seed)
         if placed is not None:
             found.append(placed)
             break
-    return bound, found
+        week = week or chosen  # shifts without a place for some planned activity
+    return bound, found, week
 
 
 def _full_path(
@@ -246,9 +256,11 @@ def _full_path(
     seed: int | None,
     solver: str,
     workers: int,
+    week: dict[int, list[int]] | None = None,
 ) -> tuple[BuiltModel, list[float], float]:
     """The full model (every agent and rule as variables and rows) with the solver chosen:
-    its aggregate relaxation first for a bound, a greedy first week as the start."""
+    its aggregate relaxation first for a bound; started from ``week`` (shifts per agent)
+    when given, else from a greedy first week."""
     started = time.perf_counter()
     relax = build_model(instance, relaxed=True)
     relax_limit = time_limit * RELAXATION_SHARE
@@ -258,7 +270,7 @@ def _full_path(
         rvalues, rbound, _ = _solve_highs(relax.lp, relax_limit, seed or 0)
     built = build_model(instance)
     wanted = {k: round(rvalues[v]) for k, v in relax.n.items()}
-    first = greedy_schedule(instance, built.options, started + time_limit * GREEDY_UNTIL)
+    first = week or greedy_schedule(instance, built.options, started + time_limit * GREEDY_UNTIL)
     start_values = None if first is None else greedy_values(instance, built, first)
     if start_values is not None:  # a complete first schedule
         hint = dict(enumerate(start_values))
@@ -310,15 +322,16 @@ def solve(
     deadline = started + time_limit
     bound = -math.inf
     found: list[tuple[BuiltModel, list[float]]] = []
+    week = None
     if instance.days <= MAX_PATTERN_DAYS:
-        bound, found = _aggregate_path(instance, started + time_limit * AGGREGATE_SHARE, seed or 0)
+        bound, found, week = _aggregate_path(instance, started + time_limit * AGGREGATE_SHARE, seed or 0)
     scored = [(_schedule_objective(instance, b, v), b, v) for b, v in found]
     best = min(scored, key=lambda c: c[0], default=None)
     proven = best is not None and best[0] - bound <= GAP_TOLERANCE * max(best[0], 1e-9)
     if best is None or (not proven and len(instance.agents) <= FULL_MODEL_AGENTS):
         remaining = max(1.0, deadline - time.perf_counter())
         try:
-            built, values, full_bound = _full_path(instance, remaining, seed, solver, workers)
+            built, values, full_bound = _full_path(instance, remaining, seed, solver, workers, week)
         except NoFeasibleSchedule:
             if best is None:
                 raise
