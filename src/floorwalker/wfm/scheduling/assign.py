@@ -8,7 +8,7 @@ shifts per agent index.
    so preferred days off are met exactly as the plan priced them.
 2. Days in order: the day's counted shifts go, earliest start first, to the agents whose
    pattern works that day and who can take the shift after their earlier shifts (rest,
-   night rules, consecutive days: construct._fits). Among those, agents who also work the
+   night rules, consecutive days: construct.fits). Among those, agents who also work the
    next day go first (an early end leaves more rest), then agents who prefer that start
    time. An agent left without a counted shift takes the fitting shift of the group whose
    start is nearest to a counted shift nobody could take (the plan's one deviation).
@@ -22,7 +22,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 
 from floorwalker.wfm.scheduling.aggregate import Aggregate
-from floorwalker.wfm.scheduling.construct import _fits
+from floorwalker.wfm.scheduling.construct import fits
 from floorwalker.wfm.scheduling.rules import MINUTES_PER_DAY, Instance
 
 
@@ -33,11 +33,11 @@ def assign_agents(instance: Instance, agg: Aggregate, values: Sequence[float]) -
     chosen: dict[int, list[int]] = {ai: [] for ai in range(len(instance.agents))}
     paid = {ai: sum(t.credit for t in a.time_off) for ai, a in enumerate(instance.agents)}
 
-    def fits(ai: int, k: int) -> bool:
+    def can_take(ai: int, k: int) -> bool:
         c = instance.contracts[instance.agents[ai].contract]
         if paid[ai] + options[k].paid > c.max_weekly:
             return False
-        return _fits(instance, c, [options[j] for j in chosen[ai]], options[k])
+        return fits(instance, c, [options[j] for j in chosen[ai]], options[k])
 
     def take(ai: int, k: int) -> None:
         chosen[ai].append(k)
@@ -68,7 +68,7 @@ def assign_agents(instance: Instance, agg: Aggregate, values: Sequence[float]) -
             left: list[int] = []
             for k in planned:
                 start = options[k].start % MINUTES_PER_DAY
-                ready = [ai for ai in free if fits(ai, k)]
+                ready = [ai for ai in free if can_take(ai, k)]
                 if not ready:
                     left.append(k)
                     continue
@@ -83,7 +83,7 @@ def assign_agents(instance: Instance, agg: Aggregate, values: Sequence[float]) -
                 take(ai, k)
                 free.remove(ai)
             for ai in free:  # agents whose counted shifts could not be handed out
-                alts = [k for k in by_day[d] if fits(ai, k)]
+                alts = [k for k in by_day[d] if can_take(ai, k)]
                 if not alts:
                     continue
                 target = [options[k].start for k in left] or [options[k].start for k in planned]
@@ -99,7 +99,7 @@ def assign_agents(instance: Instance, agg: Aggregate, values: Sequence[float]) -
                     break
                 if any(options[k].day == d for k in chosen[ai]):
                     continue
-                alts = [k for k in by_day[d] if fits(ai, k)]
+                alts = [k for k in by_day[d] if can_take(ai, k)]
                 if alts:
                     take(ai, max(alts, key=lambda k: options[k].paid))
             if paid[ai] < c.min_weekly:

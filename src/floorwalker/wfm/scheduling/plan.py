@@ -12,7 +12,6 @@ in the dive; their whole counts come afterwards from a small MIP with the shifts
 from __future__ import annotations
 
 import math
-import os
 import time
 from collections.abc import Sequence
 from typing import Any
@@ -37,7 +36,7 @@ def highs_model(lp: LinearModel, time_limit: float, seed: int, *, relaxed: bool 
     from highspy._core import _Highs
 
     h = _Highs()
-    h.setOptionValue("output_flag", bool(os.environ.get("FLOORWALKER_HIGHS_LOG")))
+    h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", float(max(time_limit, 0.1)))
     h.setOptionValue("random_seed", int(seed))
     h.setOptionValue("mip_rel_gap", 1e-6)

@@ -1,9 +1,12 @@
-"""Solve a schedule model with CP-SAT (default) or HiGHS, report objective, bound and gap,
-and turn the solution into agents' shifts with their breaks and planned activities.
+"""Schedule a week: the aggregate model with HiGHS (bound, plan, agents, breaks), the full
+model with CP-SAT (default) or HiGHS for small weeks and as a fallback; report objective,
+bound and gap, and turn the solution into agents' shifts with their breaks and planned
+activities (docs/scheduling.md, *How it works*).
 
-Determinism: with a seed, the same instance, seed, solver and limits give the same
-schedule when the solver finishes before the time limit; when the time limit stops it,
-the incumbent can depend on the machine's speed. Without a seed CP-SAT's workers race in
+Determinism: the aggregate path (single-threaded, seeded HiGHS) gives the same schedule
+for the same instance and limit when it finishes before the time limit; when the limit
+stops it, how far it got depends on the machine's speed and load. The full model with a
+seed is repeatable under the same condition; without a seed CP-SAT's workers race in
 parallel (faster, not repeatable).
 """
 
