@@ -261,13 +261,16 @@ def main() -> None:
             data = {**data, "demand": None}
         inst = parse_instance(data)
         hours = GRAIN / 60
+        cpu = time.process_time()
         r = solve(inst, time_limit=args.time_limit, solver=args.solver)
+        cpu = time.process_time() - cpu
         violations = len(check_schedule(inst, list(r.shifts)))
         ours = r.under_agent_hours + r.over_agent_hours
         label = ", scored like pyworkforce" if args.match_peer else ""
         sl = "n/a" if r.projected_service_level is None else f"{r.projected_service_level:.1%}"
         print(
-            f"{n} agents ({args.solver}{label}): {r.seconds:.1f} s, {r.status}, objective {r.objective:.1f}, "
+            f"{n} agents ({args.solver}{label}): {r.seconds:.1f} s (CPU {cpu:.1f} s), {r.status}, "
+            f"objective {r.objective:.1f}, "
             f"bound {r.bound:.1f}, gap {r.gap:.1%}; requirement {sum(inst.requirement) * hours:.0f} agent-h, "
             f"under {r.under_agent_hours:.1f} + over {r.over_agent_hours:.1f} = {ours:.1f} agent-h; "
             f"{len(r.shifts)} shifts; SL {sl}; rule violations {violations}",

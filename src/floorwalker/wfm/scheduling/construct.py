@@ -16,7 +16,10 @@ from floorwalker.wfm.scheduling.model import BuiltModel, ShiftOption, agent_opti
 from floorwalker.wfm.scheduling.rules import Contract, Instance, is_night_shift, rest_after
 
 
-def _fits(instance: Instance, contract: Contract, chosen: list[ShiftOption], o: ShiftOption) -> bool:
+def fits(instance: Instance, contract: Contract, chosen: list[ShiftOption], o: ShiftOption) -> bool:
+    """Whether an agent under ``contract`` already working ``chosen`` may also work ``o``:
+    one shift a day, days off, rest before and after (wrapping when cyclic), night shifts,
+    consecutive days. Weekly paid minutes are the caller's to check."""
     days = {c.day for c in chosen}
     if o.day in days or len(days) + 1 > instance.days - contract.min_days_off:
         return False
@@ -84,7 +87,7 @@ class _Week:
         for k in self.mine[ai]:
             if gains[k] <= best_gain or self.paid[ai] + o[k].paid > c.max_weekly:
                 continue
-            if _fits(self.instance, c, [o[j] for j in self.chosen[ai]], o[k]):
+            if fits(self.instance, c, [o[j] for j in self.chosen[ai]], o[k]):
                 best, best_gain = k, float(gains[k])
         return best
 

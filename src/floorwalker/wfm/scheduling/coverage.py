@@ -11,6 +11,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import numpy as np
+
 from floorwalker.wfm.erlang import erlang_c
 from floorwalker.wfm.scheduling.rules import Instance, ScheduledShift
 
@@ -47,9 +49,18 @@ def under_weights(instance: Instance) -> list[list[float]]:
         return [[base] * r for r in req]
     d = instance.demand
     seconds = instance.interval * 60.0
+    # Erlang C for every (interval, agents 0…r) pair in one vectorised call
+    pairs = [(t, n) for t, r in enumerate(req) if d.contacts[t] > 0 and d.aht[t] > 0 for n in range(r + 1)]
+    table: dict[tuple[int, int], float] = {}
+    if pairs:
+        agents = np.array([n for _, n in pairs], dtype=np.int64)
+        traffic = np.array([d.contacts[t] * d.aht[t] / seconds for t, _ in pairs])
+        aht = np.array([d.aht[t] for t, _ in pairs])
+        levels = erlang_c(agents, traffic, aht, d.threshold).service_level
+        table = {pair: float(v) for pair, v in zip(pairs, np.asarray(levels).ravel(), strict=True)}
     raw: list[list[float]] = []
     for t, r in enumerate(req):
-        sl = [_erlang_c_service_level(n, d.contacts[t], d.aht[t], seconds, d.threshold) for n in range(r + 1)]
+        sl = [table.get((t, n), 1.0) for n in range(r + 1)]
         pieces: list[float] = []
         top = 0.0
         for j in range(1, r + 1):

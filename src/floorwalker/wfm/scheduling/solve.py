@@ -1,9 +1,12 @@
-"""Solve a schedule model with CP-SAT (default) or HiGHS, report objective, bound and gap,
-and turn the solution into agents' shifts with their breaks and planned activities.
+"""Schedule a week: the aggregate model with HiGHS (bound, plan, agents, breaks), the full
+model with CP-SAT (default) or HiGHS for small weeks and as a fallback; report objective,
+bound and gap, and turn the solution into agents' shifts with their breaks and planned
+activities (docs/scheduling.md, *How it works*).
 
-Determinism: with a seed, the same instance, seed, solver and limits give the same
-schedule when the solver finishes before the time limit; when the time limit stops it,
-the incumbent can depend on the machine's speed. Without a seed CP-SAT's workers race in
+Determinism: the aggregate path (single-threaded, seeded HiGHS) gives the same schedule
+for the same instance and limit when it finishes before the time limit; when the limit
+stops it, how far it got depends on the machine's speed and load. The full model with a
+seed is repeatable under the same condition; without a seed CP-SAT's workers race in
 parallel (faster, not repeatable).
 """
 
@@ -15,6 +18,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from floorwalker.errors import DomainError
+from floorwalker.wfm.scheduling.aggregate import MAX_PATTERN_DAYS, build_aggregate
+from floorwalker.wfm.scheduling.assign import assign_agents
 from floorwalker.wfm.scheduling.construct import greedy_schedule, greedy_values
 from floorwalker.wfm.scheduling.coverage import (
     coverage_cost,
@@ -23,12 +28,24 @@ from floorwalker.wfm.scheduling.coverage import (
     under_over_hours,
 )
 from floorwalker.wfm.scheduling.model import BuiltModel, LinearModel, build_model
+from floorwalker.wfm.scheduling.plan import highs_model, improve_by_day, lp_and_dive, solve_fixed
 from floorwalker.wfm.scheduling.rules import Instance, ScheduledActivity, ScheduledShift
 
 SOLVERS = ("cp-sat", "highs")
 #: CP-SAT needs integer objective coefficients: weights are scaled by this and rounded.
 CPSAT_SCALE = 1000
-#: Share of the time limit given to the aggregate relaxation (the bound).
+#: Share of the time limit the aggregate path (bound, dive, assignment, branch and bound) may use.
+AGGREGATE_SHARE = 0.95
+#: Share of what is left after the dive kept for handing the plan to agents and placing breaks.
+HAND_OUT_SHARE = 0.15
+#: ... and at least this many seconds per agent (measured: ~10 s for 500 agents, busy 2-core box).
+HAND_OUT_SECONDS_PER_AGENT = 0.03
+#: A schedule this close to the bound (relative) counts as proven; nothing more is tried.
+GAP_TOLERANCE = 1e-6
+#: Up to this many agents the full model also runs when the aggregate path's schedule is
+#: not proven optimal (it can prove small instances optimal; it cannot cope with large ones).
+FULL_MODEL_AGENTS = 12
+#: Full model: share of its time given to its own aggregate relaxation (the bound).
 RELAXATION_SHARE = 0.3
 #: The greedy first schedule improves until this share of the time limit has passed.
 GREEDY_UNTIL = 0.7
@@ -96,43 +113,16 @@ def _solve_cpsat(
 
 def _solve_highs(lp: LinearModel, time_limit: float, seed: int) -> tuple[list[float], float, bool]:
     import highspy
-    import numpy as np
 
-    h = highspy.Highs()  # type: ignore[no-untyped-call]
-    h.setOptionValue("output_flag", False)
-    h.setOptionValue("time_limit", float(time_limit))
-    h.setOptionValue("random_seed", int(seed))
-    h.setOptionValue("mip_rel_gap", 1e-6)
-    inf = highspy.kHighsInf
-    model = highspy.HighsLp()
-    model.num_col_ = len(lp.lb)
-    model.num_row_ = len(lp.rows)
-    model.col_cost_ = np.array(lp.cost, dtype=float)
-    model.col_lower_ = np.array(lp.lb, dtype=float)
-    model.col_upper_ = np.array(lp.ub, dtype=float)
-    model.row_lower_ = np.array([lo if lo > -math.inf else -inf for _, _, lo, _ in lp.rows], dtype=float)
-    model.row_upper_ = np.array([hi if hi < math.inf else inf for _, _, _, hi in lp.rows], dtype=float)
-    starts = [0]
-    index: list[int] = []
-    value: list[float] = []
-    for idx, coef, _, _ in lp.rows:
-        index.extend(idx)
-        value.extend(coef)
-        starts.append(len(index))
-    model.a_matrix_.format_ = highspy.MatrixFormat.kRowwise
-    model.a_matrix_.start_ = np.array(starts, dtype=np.int32)
-    model.a_matrix_.index_ = np.array(index, dtype=np.int32)
-    model.a_matrix_.value_ = np.array(value, dtype=float)
-    model.integrality_ = [
-        highspy.HighsVarType.kInteger if i else highspy.HighsVarType.kContinuous for i in lp.integer
-    ]
-    h.passModel(model)
+    h = highs_model(lp, time_limit, seed)
     h.run()
     status = h.getModelStatus()
     info = h.getInfo()
     if info.primal_solution_status != 2:  # kSolutionStatusFeasible
         raise NoFeasibleSchedule(f"no schedule satisfies every hard rule ({h.modelStatusToString(status)})")
     values = list(h.getSolution().col_value)
+    if not any(lp.integer):  # a linear programme: its optimum is its bound
+        return values, float(info.objective_function_value), status == highspy.HighsModelStatus.kOptimal
     return values, float(info.mip_dual_bound), status == highspy.HighsModelStatus.kOptimal
 
 
@@ -187,31 +177,106 @@ def _extract(instance: Instance, built: BuiltModel, values: list[float]) -> list
     return shifts
 
 
-def solve(
+def _schedule_objective(instance: Instance, built: BuiltModel, values: list[float]) -> float:
+    """The objective of the schedule itself (a time-limited incumbent's slack variables need
+    not be tight): shift costs and preferences, then coverage priced afresh."""
+    shifts = _extract(instance, built, values)
+    objective = sum(built.lp.cost[v] for v in built.x.values() if values[v] > 0.5)
+    return objective + coverage_cost(instance, coverage_of(instance, shifts))
+
+
+def _place(
+    instance: Instance, chosen: dict[int, list[int]], deadline: float, seed: int
+) -> tuple[BuiltModel, list[float]] | None:
+    """The full model with every agent's shifts fixed to ``chosen``: HiGHS places the breaks
+    and planned activities. None when they cannot all be placed (a meeting nobody's shifts
+    hold) or HiGHS finds nothing before ``deadline``."""
+    only = frozenset(k for ks in chosen.values() for k in ks)
+    built = build_model(instance, only=only)
+    lb, ub = list(built.lp.lb), list(built.lp.ub)
+    for (ai, k), v in built.x.items():
+        lb[v] = ub[v] = 1.0 if k in chosen[ai] else 0.0
+    fixed = LinearModel(lb, ub, built.lp.integer, built.lp.cost, built.lp.rows)
+    try:
+        values, _, _ = _solve_highs(fixed, max(1.0, deadline - time.perf_counter()), seed)
+    except NoFeasibleSchedule:
+        return None
+    return built, values
+
+
+def _aggregate_path(
+    instance: Instance, deadline: float, seed: int
+) -> tuple[float, list[tuple[BuiltModel, list[float]]], dict[int, list[int]] | None]:
+    """(lower bound, schedules as full-model solutions, and the agents' shifts when breaks
+    and planned activities could not be placed on them) from the aggregate model:
+
+    1. its LP (the bound) and an LP dive to whole shift counts (plan.lp_and_dive);
+    2. whole pattern counts for those shift counts (HiGHS, shifts fixed, breaks relaxed);
+       HiGHS's branch and bound on the whole aggregate model instead if the dive failed;
+    3. the counts improved day by day (plan.improve_by_day);
+    4. handed to named agents (assign.py), breaks and activities placed (_place) — the
+       counts of step 2 when those of step 3 cannot be handed out."""
+    try:
+        agg = build_aggregate(instance)
+        shift_counts = list(agg.n.values())
+        bound, dive = lp_and_dive(agg.lp, shift_counts, deadline, seed)
+    except ValueError as exc:
+        raise NoFeasibleSchedule(f"no schedule satisfies every hard rule ({exc})") from exc
+    found: list[tuple[BuiltModel, list[float]]] = []
+    week: dict[int, list[int]] | None = None
+    breaks = list(agg.breaks.values())
+
+    def share(fraction: float) -> float:
+        return time.perf_counter() + (deadline - time.perf_counter()) * fraction
+
+    start = None if dive is None else solve_fixed(agg.lp, dive, shift_counts, breaks, share(0.2), seed)
+    if start is None:
+        start = solve_fixed(agg.lp, [], [], breaks, share(0.5), seed)
+    if start is None:
+        return bound, found, week
+    plan = start
+    if _cost(agg.lp, start) - bound > GAP_TOLERANCE * max(_cost(agg.lp, start), 1e-9):
+        day_vars: dict[int, list[int]] = defaultdict(list)
+        for (_g, k), v in agg.n.items():
+            day_vars[agg.options[k].day].append(v)
+        # leave time to hand the plan out and place breaks and activities
+        left = deadline - time.perf_counter()
+        reserve = max(HAND_OUT_SHARE * left, HAND_OUT_SECONDS_PER_AGENT * len(instance.agents))
+        patterns = list(agg.p.values())
+        plan = improve_by_day(agg.lp, start, day_vars, patterns, breaks, deadline - reserve, seed)
+    for values in (plan, start) if plan is not start else (start,):
+        chosen = assign_agents(instance, agg, values)
+        if chosen is None:
+            continue
+        placed = _place(instance, chosen, deadline, seed)
+        if placed is not None:
+            found.append(placed)
+            break
+        week = week or chosen  # shifts without a place for some planned activity
+    return bound, found, week
+
+
+def _full_path(
     instance: Instance,
-    *,
-    time_limit: float = 60.0,
-    seed: int | None = None,
-    solver: str = "cp-sat",
-    workers: int = 8,
-) -> SolveResult:
-    """Build and solve the model of ``instance``; ``time_limit`` in seconds. With a
-    ``seed`` the search is repeatable (same instance, seed and limit → same schedule when it
-    ends before the limit); without one the solver's workers run freely in parallel."""
-    if solver not in SOLVERS:
-        raise ValueError(f"solver must be one of {SOLVERS}")
+    time_limit: float,
+    seed: int | None,
+    solver: str,
+    workers: int,
+    week: dict[int, list[int]] | None = None,
+) -> tuple[BuiltModel, list[float], float]:
+    """The full model (every agent and rule as variables and rows) with the solver chosen:
+    its aggregate relaxation first for a bound; started from ``week`` (shifts per agent)
+    when given, else from a greedy first week."""
     started = time.perf_counter()
-    # 1. the aggregate relaxation: a proven lower bound, and agents per shift as a guide
     relax = build_model(instance, relaxed=True)
     relax_limit = time_limit * RELAXATION_SHARE
     if solver == "cp-sat":
         rvalues, rbound, _ = _solve_cpsat(relax.lp, relax_limit, seed, workers)
     else:
         rvalues, rbound, _ = _solve_highs(relax.lp, relax_limit, seed or 0)
-    # 2. the full model, every agent and rule, started from the relaxation's shift counts
     built = build_model(instance)
     wanted = {k: round(rvalues[v]) for k, v in relax.n.items()}
-    first = greedy_schedule(instance, built.options, started + time_limit * GREEDY_UNTIL)
+    first = week or greedy_schedule(instance, built.options, started + time_limit * GREEDY_UNTIL)
     start_values = None if first is None else greedy_values(instance, built, first)
     if start_values is not None:  # a complete first schedule
         hint = dict(enumerate(start_values))
@@ -223,26 +288,70 @@ def solve(
     remaining = max(1.0, time_limit - (time.perf_counter() - started))
     try:
         if solver == "cp-sat":
-            values, bound, optimal = _solve_cpsat(built.lp, remaining, seed, workers, hint)
+            values, bound, _ = _solve_cpsat(built.lp, remaining, seed, workers, hint)
         else:
-            values, bound, optimal = _solve_highs(built.lp, remaining, seed or 0)
+            values, bound, _ = _solve_highs(built.lp, remaining, seed or 0)
     except NoFeasibleSchedule:
         if start_values is None:
             raise
         # the solver found nothing better in time: the greedy week, judged by the relaxation's bound
-        values, bound, optimal = start_values, rbound, False
+        values, bound = start_values, rbound
     if start_values is not None and _cost(built.lp, start_values) < _cost(built.lp, values):
         values = start_values
-    bound = max(bound, rbound)
+    return built, values, max(bound, rbound)
+
+
+def solve(
+    instance: Instance,
+    *,
+    time_limit: float = 60.0,
+    seed: int | None = None,
+    solver: str = "cp-sat",
+    workers: int = 8,
+) -> SolveResult:
+    """Schedule ``instance`` within ``time_limit`` seconds.
+
+    1. The aggregate model (agents per group × shift and per group × working-day pattern):
+       its LP (HiGHS) is the lower bound; an LP dive gives whole shift counts, which are
+       handed to named agents within every rule (assign.py); HiGHS then places breaks and
+       planned activities with the shifts fixed. Remaining time goes to HiGHS's branch and
+       bound on the aggregate model, started from the dive.
+    2. The full model (``solver``: every agent and rule as variables) when step 1 found no
+       schedule, or for small instances (≤ FULL_MODEL_AGENTS agents) whose schedule is not
+       yet proven optimal. The better schedule is kept; the bound is the larger.
+
+    With a ``seed`` the search is repeatable (same instance, seed and limit → same schedule
+    when it ends before the limit); without one CP-SAT's workers run freely in parallel."""
+    if solver not in SOLVERS:
+        raise ValueError(f"solver must be one of {SOLVERS}")
+    started = time.perf_counter()
+    deadline = started + time_limit
+    bound = -math.inf
+    found: list[tuple[BuiltModel, list[float]]] = []
+    week = None
+    if instance.days <= MAX_PATTERN_DAYS:
+        bound, found, week = _aggregate_path(instance, started + time_limit * AGGREGATE_SHARE, seed or 0)
+    scored = [(_schedule_objective(instance, b, v), b, v) for b, v in found]
+    best = min(scored, key=lambda c: c[0], default=None)
+    proven = best is not None and best[0] - bound <= GAP_TOLERANCE * max(best[0], 1e-9)
+    if best is None or (not proven and len(instance.agents) <= FULL_MODEL_AGENTS):
+        remaining = max(1.0, deadline - time.perf_counter())
+        try:
+            built, values, full_bound = _full_path(instance, remaining, seed, solver, workers, week)
+        except NoFeasibleSchedule:
+            if best is None:
+                raise
+        else:
+            bound = max(bound, full_bound)
+            objective = _schedule_objective(instance, built, values)
+            if best is None or objective < best[0] - 1e-9:
+                best = (objective, built, values)
+    assert best is not None
+    objective, built, values = best
     shifts = _extract(instance, built, values)
     coverage = coverage_of(instance, shifts)
-    # the objective of the schedule itself (a time-limited incumbent's slack variables
-    # need not be tight): shift costs and preferences, then coverage priced afresh
-    objective = sum(built.lp.cost[v] for v in built.x.values() if values[v] > 0.5)
-    objective += coverage_cost(instance, coverage)
     bound = min(bound, objective)
     gap = 0.0 if objective <= 1e-9 else max(0.0, (objective - bound) / objective)
-    optimal = optimal or gap <= 1e-9
     under, over = under_over_hours(instance, coverage)
     per, overall = projected_service_level(instance, coverage)
     return SolveResult(
@@ -250,7 +359,7 @@ def solve(
         objective=objective,
         bound=bound,
         gap=gap,
-        status="optimal" if optimal else "feasible",
+        status="optimal" if gap <= 1e-9 else "feasible",
         seconds=time.perf_counter() - started,
         coverage=tuple(coverage),
         under_agent_hours=under,
