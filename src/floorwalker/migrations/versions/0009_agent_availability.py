@@ -1,6 +1,6 @@
 """wfm: agent availability patterns and scheduling preferences
 
-Revision ID: 0009_agent_availability
+Revision ID: 0009
 Revises: 0007
 Create Date: 2026-11-24 03:20:00
 """
@@ -8,7 +8,7 @@ Create Date: 2026-11-24 03:20:00
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0009_agent_availability"
+revision = "0009"
 down_revision = "0007"
 branch_labels = None
 depends_on = None

@@ -1,15 +1,15 @@
 """sim: saved what-if scenarios record their baseline source
 
-Revision ID: 0010_sim_baseline_source
-Revises: 0007
+Revision ID: 0010
+Revises: 0009
 Create Date: 2026-11-24 03:30:00
 """
 
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0010_sim_baseline_source"
-down_revision = "0007"
+revision = "0010"
+down_revision = "0009"
 branch_labels = None
 depends_on = None
 
