@@ -87,6 +87,7 @@ def place_breaks(
     where it hurts coverage least; ties go to the earliest start. Raises ``EditRefused``
     when a break has no free start in its window."""
     placed = list(keep)
+    room = list(surplus)
     out: list[ScheduledActivity] = []
     for rule in template.breaks:
         lo, hi = start + rule.earliest_start, start + rule.latest_start
@@ -107,8 +108,11 @@ def place_breaks(
         if wanted is not None and free[0] == wanted:
             best = wanted
         else:
-            best = max(free, key=lambda c: (_room(surplus, interval, c, c + rule.duration), -c))
+            best = max(free, key=lambda c: (_room(room, interval, c, c + rule.duration), -c))
         block = ScheduledActivity(rule.kind, rule.name, best, best + rule.duration, rule.paid)
+        for t in range(best // interval, (block.end - 1) // interval + 1):
+            if 0 <= t < len(room):
+                room[t] -= 1  # the break takes this agent off the phones here
         placed.append(block)
         out.append(block)
     return tuple(sorted((*out, *keep), key=lambda a: a.start))
