@@ -31,6 +31,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("Planning", "/wfm", frozenset({"admin", "manager", "supervisor", "qa"})),
     ("My schedule", "/wfm/my-schedule", frozenset({"agent"})),
     ("Time off", "/wfm/time-off", frozenset({"admin", "manager", "supervisor", "agent"})),
+    ("Shift swaps", "/wfm/swaps", frozenset({"admin", "manager", "supervisor", "agent"})),
     ("Quality", "/qa", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Coaching", "/qa/coaching", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Reports", "/reports", frozenset({"admin", "manager", "supervisor"})),

@@ -356,7 +356,10 @@ def add_shift(session: Session, actor: Actor, shift_id: int, template: str, star
 
 def templates(session: Session, schedule: Schedule) -> list[dict[str, Any]]:
     """The shift templates a schedule's week allows (name, lengths in minutes, start times HH:MM)."""
-    instance = week_rules(session, schedule, [])
+    try:
+        instance = week_rules(session, schedule, [])
+    except InvalidInput:
+        return []  # a schedule without its week's requirement: nothing to add from
     return [
         {
             "name": t.name,

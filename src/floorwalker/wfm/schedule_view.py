@@ -109,8 +109,8 @@ def _cell(shift: ScheduleShift, acts: list[ScheduleActivity]) -> Cell:
     return Cell(
         shift.id, shift.kind, shift.start_local, shift.end_local, shift.template,
         [
-            {"kind": a.kind, "name": a.name, "start": a.start_local, "end": a.end_local, "paid": a.paid,
-             "minutes": int((a.end_utc - a.start_utc).total_seconds() // 60)}
+            {"id": a.id, "kind": a.kind, "name": a.name, "start": a.start_local, "end": a.end_local,
+             "paid": a.paid, "minutes": int((a.end_utc - a.start_utc).total_seconds() // 60)}
             for a in acts
         ],
     )  # fmt: skip
