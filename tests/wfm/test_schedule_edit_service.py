@@ -129,6 +129,29 @@ def test_edits_are_checked_stored_and_audited(stores, db) -> None:
     ]
 
 
+def test_moving_a_start_keeps_coverage_in_step(stores, db) -> None:
+    from floorwalker.wfm import schedule_view
+
+    w = build(db)
+    before = [int(i["scheduled"]) for i in w.schedule.intervals]
+    with pytest.raises(InvalidInput, match="start time not allowed"):
+        schedule_view.edit_shift(db, w.sue, row(db, w.ann, 0).id, "05:00")
+    moved = schedule_view.edit_shift(db, w.sue, row(db, w.ann, 0).id, "09:00")
+    assert (moved.start_local, moved.end_local) == (
+        MONDAY + timedelta(hours=9),
+        MONDAY + timedelta(hours=17, minutes=30),
+    )
+    brk = db.scalars(
+        select(ScheduleActivity).where(
+            ScheduleActivity.shift_id == moved.id, ScheduleActivity.name == "break 1"
+        )
+    ).one()
+    assert brk.start_local == MONDAY + timedelta(hours=10, minutes=30)
+    after = [int(i["scheduled"]) for i in db.get(Schedule, w.schedule.id).intervals]
+    assert (after[16] - before[16], after[34] - before[34]) == (-1, +1)  # 08:00 loses ann, 17:00 gains her
+    assert _actions(db) == ["edit"]
+
+
 def test_edit_scope(stores, db) -> None:
     w = build(db)
     ann_mon = row(db, w.ann, 0).id

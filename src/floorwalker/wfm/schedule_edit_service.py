@@ -293,6 +293,17 @@ def _time(raw: str, field: str) -> int:
         raise InvalidInput(str(exc), field=field) from None
 
 
+def move_start(session: Session, actor: Actor, shift_id: int, start: str) -> dict[str, Any]:
+    """The shift starts at ``start`` (site-local HH:MM, same day, same template and
+    length); its breaks and activities move with it."""
+    t = _time(start, "start")
+
+    def change(_i: Instance, w: dict[int, DayShift], d: int, _s: list[float]) -> dict[int, DayShift]:
+        return edits.move_start(w, d, t)
+
+    return _edit(session, actor, shift_id, "edit", change, "start")
+
+
 def change_end(session: Session, actor: Actor, shift_id: int, end: str) -> dict[str, Any]:
     """The shift ends at ``end`` (site-local HH:MM; at or before its start: the next
     day). Its template must allow the new length (another template that does is taken)."""

@@ -124,6 +124,17 @@ def _room(surplus: Sequence[float], interval: int, start: int, end: int) -> floa
     return min(surplus[t] if 0 <= t < len(surplus) else 0.0 for t in range(first, last + 1))
 
 
+def move_start(week: Week, day: int, start_time: int) -> dict[int, DayShift]:
+    """The week with ``day``'s shift starting at ``start_time`` (minutes after midnight,
+    same day), same length; its breaks and activities move with it."""
+    shift = _shift(week, day)
+    delta = day * MINUTES_PER_DAY + start_time - shift.start
+    if delta == 0:
+        raise EditRefused("the shift already starts then")
+    acts = tuple(replace(a, start=a.start + delta, end=a.end + delta) for a in shift.activities)
+    return {**week, day: DayShift(shift.template, shift.start + delta, shift.end + delta, acts)}
+
+
 def change_end(
     instance: Instance,
     week: Week,
