@@ -200,3 +200,18 @@ def test_started_shifts_cannot_be_swapped(stores, db, monkeypatch) -> None:
     assert {e.agent_code for e in opts["colleagues"]} == {"bob", "cat"}
     with pytest.raises(PermissionDenied):
         svc.options(db, MANAGER, MONDAY.date())
+
+
+def test_approving_one_swap_makes_a_rival_on_the_same_shift_stale(stores, db) -> None:
+    w = build(db)
+    bob_tue = row(db, w.bob, 1).id
+    first = svc.propose(db, w.actor(w.ann), row(db, w.ann, 1).id, bob_tue)  # same day: times exchange
+    rival = svc.propose(db, w.actor(w.cat), row(db, w.cat, 1).id, bob_tue)
+    svc.accept(db, w.actor(w.bob), first.id)
+    svc.accept(db, w.actor(w.bob), rival.id)
+    svc.approve(db, MANAGER, first.id)
+    db.expire_all()
+    assert row(db, w.bob, 1).start_local == MONDAY + timedelta(days=1, hours=8)
+    with pytest.raises(Conflict, match="changed since the swap was proposed"):
+        svc.approve(db, MANAGER, rival.id)
+    assert db.get(type(rival), rival.id).status == "accepted"  # nothing applied; it can be rejected

@@ -65,6 +65,18 @@ def can_edit(actor: Actor, emp: Employee) -> bool:
     return actor.role == "supervisor" and emp.team_id is not None and emp.team_id in actor.team_ids
 
 
+def lock_schedule(session: Session, schedule_id: int) -> Schedule | None:
+    """The schedule, re-read and locked for this transaction (PostgreSQL: FOR UPDATE;
+    SQLite locks the whole file on write), so that two changes of one week are applied
+    one after the other: the second sees the first's shifts and coverage."""
+    return session.scalars(
+        select(Schedule)
+        .where(Schedule.id == schedule_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    ).one_or_none()
+
+
 def _base(monday: date) -> datetime:
     return datetime.combine(monday, datetime.min.time())
 
@@ -82,9 +94,9 @@ def local_at(schedule: Schedule, minute: int) -> tuple[datetime, datetime]:
 
 def load_week(session: Session, schedule: Schedule, emp: Employee) -> AgentWeek:
     rows = session.scalars(
-        select(ScheduleShift).where(
-            ScheduleShift.schedule_id == schedule.id, ScheduleShift.employee_id == emp.id
-        )
+        select(ScheduleShift)
+        .where(ScheduleShift.schedule_id == schedule.id, ScheduleShift.employee_id == emp.id)
+        .execution_options(populate_existing=True)
     ).all()
     ids = [r.id for r in rows]
     acts: dict[int, list[ScheduleActivity]] = {i: [] for i in ids}
@@ -245,7 +257,7 @@ def describe(schedule: Schedule, day: int, shift: DayShift | None) -> str:
 
 def _target(session: Session, actor: Actor, shift_id: int) -> tuple[ScheduleShift, Schedule, Employee]:
     row = session.get(ScheduleShift, shift_id)
-    schedule = None if row is None else session.get(Schedule, row.schedule_id)
+    schedule = None if row is None else lock_schedule(session, row.schedule_id)
     emp = None if row is None else session.get(Employee, row.employee_id)
     if row is None or schedule is None or emp is None or schedule.status == "superseded":
         raise NotFound(f"no shift with id {shift_id}", field="shift")

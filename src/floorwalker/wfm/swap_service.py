@@ -214,10 +214,14 @@ def _load(
 
 
 def _current(
-    session: Session, swap: ShiftSwap, proposer: Employee, colleague: Employee
+    session: Session, swap: ShiftSwap, proposer: Employee, colleague: Employee, lock: bool = False
 ) -> tuple[_Plan | None, str]:
-    """The swap worked out on the schedule as it is now, or None and why it no longer can be."""
-    schedule = session.get(Schedule, swap.schedule_id)
+    """The swap worked out on the schedule as it is now (with ``lock``, the schedule is
+    locked until the transaction ends), or None and why it no longer can be."""
+    if lock:
+        schedule = weeks.lock_schedule(session, swap.schedule_id)
+    else:
+        schedule = session.get(Schedule, swap.schedule_id)
     offered = session.get(ScheduleShift, swap.offered_shift_id)
     wanted = None if swap.wanted_shift_id is None else session.get(ScheduleShift, swap.wanted_shift_id)
     if schedule is None or offered is None or (swap.wanted_shift_id is not None and wanted is None):
@@ -258,7 +262,7 @@ def _step(session: Session, actor: Actor, swap_id: int, action: str, note: str =
         raise Conflict(str(exc)) from None
     details: dict[str, Any] = {"from": swap.status, "to": status}
     if action in ("accept", "approve"):
-        plan, why = _current(session, swap, proposer, colleague)
+        plan, why = _current(session, swap, proposer, colleague, lock=True)
         if plan is None:
             raise Conflict(f"swap refused: {why}")
         _not_started(plan)
