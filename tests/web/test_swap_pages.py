@@ -139,13 +139,17 @@ def test_swap_and_edit_pages(browser, db) -> None:
     review = browser.get(f"/wfm/swaps/{swap.id}")
     assert 'id="rule-check"' in review.text and "Coverage per interval does not change" in review.text
     assert f"Swap {swap.id} approved" in browser.post(f"/wfm/swaps/{swap.id}/approve", {"note": "fine"}).text
-    # the grid offers every edit; a refused one names the rule
+    # the grid links each day to its edit page, which offers every edit; a refused one names the rule
     grid = browser.get(f"/wfm/schedule?week={WEEK}&site=LON")
-    assert (
-        'class="change-end"' in grid.text
-        and 'class="add-block"' in grid.text
-        and 'class="add-shift"' in grid.text
+    assert 'class="more-edits"' in grid.text and 'class="add-shift"' in grid.text
+    page = browser.get(f"/wfm/schedule/shifts/{row(db, w.ann, 1).id}")
+    assert all(
+        f'id="{x}"' in page.text for x in ("change-end", "add-block", "remove-shift", "shift-activities")
     )
+    assert page.text.count('class="move-activity"') == 3
+    off = browser.get(f"/wfm/schedule/shifts/{row(db, w.ann, 6).id}")
+    assert 'id="add-shift"' in off.text and '<option value="part">' in off.text
+    assert browser.get(f"/wfm/schedule/shifts/{row(db, w.cat, 0).id}").status_code == 403  # not sue's team
     back = {"week": str(WEEK), "site": "LON", "status": "published"}
     refused = browser.post(f"/wfm/schedule/shifts/{row(db, w.bob, 1).id}/remove", back)
     assert "edit refused" in refused.text and "paid minutes" in refused.text

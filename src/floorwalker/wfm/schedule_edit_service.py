@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 from floorwalker.auth import audit
 from floorwalker.auth.permissions import Actor
 from floorwalker.errors import InvalidInput, NotFound, PermissionDenied
-from floorwalker.org.models import Employee
+from floorwalker.org.models import Employee, Site
 from floorwalker.wfm import shift_edits as edits
 from floorwalker.wfm.models import Schedule, ScheduleActivity, ScheduleShift
 from floorwalker.wfm.schedule_service import approved_time_off
@@ -255,9 +255,13 @@ def describe(schedule: Schedule, day: int, shift: DayShift | None) -> str:
 # --- supervisor edits ------------------------------------------------------------------
 
 
-def _target(session: Session, actor: Actor, shift_id: int) -> tuple[ScheduleShift, Schedule, Employee]:
+def _target(
+    session: Session, actor: Actor, shift_id: int, lock: bool = True
+) -> tuple[ScheduleShift, Schedule, Employee]:
     row = session.get(ScheduleShift, shift_id)
-    schedule = None if row is None else lock_schedule(session, row.schedule_id)
+    schedule = None
+    if row is not None:
+        schedule = lock_schedule(session, row.schedule_id) if lock else session.get(Schedule, row.schedule_id)
     emp = None if row is None else session.get(Employee, row.employee_id)
     if row is None or schedule is None or emp is None or schedule.status == "superseded":
         raise NotFound(f"no shift with id {shift_id}", field="shift")
@@ -375,6 +379,22 @@ def add_shift(session: Session, actor: Actor, shift_id: int, template: str, star
         return edits.add_shift(i, w, d, template, t, s)
 
     return _edit(session, actor, shift_id, "add_shift", change, "template")
+
+
+def edit_view(session: Session, actor: Actor, shift_id: int) -> dict[str, Any]:
+    """What the shift edit page shows: the day (a shift with its activities, or a day
+    off), the agent, the schedule and the templates a shift may be added from."""
+    row, schedule, emp = _target(session, actor, shift_id, lock=False)
+    acts = session.scalars(
+        select(ScheduleActivity)
+        .where(ScheduleActivity.shift_id == row.id)
+        .order_by(ScheduleActivity.start_utc, ScheduleActivity.id)
+    ).all()
+    site = session.get(Site, schedule.site_id)
+    return {
+        "shift": row, "schedule": schedule, "employee": emp, "activities": acts,
+        "site": site.code if site is not None else "", "templates": templates(session, schedule),
+    }  # fmt: skip
 
 
 def templates(session: Session, schedule: Schedule) -> list[dict[str, Any]]:

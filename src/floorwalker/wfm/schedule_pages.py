@@ -72,7 +72,6 @@ def schedule_page(
         "days": [(DAY_NAMES[i], monday + timedelta(days=i)) for i in range(7)],
         "sites": sites, "site": chosen.code, "schedule": schedule, "rows": rows, "flash": flash,
         "can_plan": actor.role in PLANNER_ROLES, "can_edit": actor.role in ("admin", "manager", "supervisor"),
-        "templates": schedule_edit_service.templates(db, schedule) if schedule is not None else [],
     }  # fmt: skip
     return render(request, "wfm/schedule.html", context)
 
@@ -117,6 +116,15 @@ async def edit(request: Request, db: Db, actor: PageActor, shift_id: int) -> Res
 
 
 EDITS = ("end", "block", "remove", "add")
+
+
+@router.get("/schedule/shifts/{shift_id}")
+def shift_page(
+    request: Request, db: Db, actor: PageActor, shift_id: int, flash: str | None = None
+) -> Response:
+    """One agent's day with every edit a supervisor can make to it."""
+    view = schedule_edit_service.edit_view(db, actor, shift_id)
+    return render(request, "wfm/shift_edit.html", {**view, "flash": flash})
 
 
 @router.post("/schedule/shifts/{shift_id}/{change}")
