@@ -42,11 +42,11 @@ def new_swap(request: Request, db: Db, actor: PageActor, shift: int) -> Response
     opts = swap_service.options(db, actor, monday)
     if row.id not in {r.id for r in opts["mine"]}:
         raise InvalidInput("shift: this shift has started or is not on a published schedule", field="shift")
-    off_that_day = {r.employee_id for r, _ in opts["theirs"] if r.day == row.day}
+    working_that_day = {r.employee_id for r, _ in opts["theirs"] if r.day == row.day}
     context = {
         "shift": row,
         "theirs": opts["theirs"],
-        "takers": [e for e in opts["colleagues"] if e.id not in off_that_day],
+        "takers": [e for e in opts["colleagues"] if e.id not in working_that_day],
     }
     return render(request, "wfm/swap_new.html", context)
 
