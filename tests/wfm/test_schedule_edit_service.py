@@ -54,7 +54,8 @@ def test_time_parsing_and_blocks() -> None:
 
 
 def _actions(db) -> list[str]:
-    return [a for (a,) in db.execute(select(AuditEntry.action).where(AuditEntry.entity == "schedule_shift"))]
+    rows = select(AuditEntry.action).where(AuditEntry.entity == "schedule_shift").order_by(AuditEntry.id)
+    return [a for (a,) in db.execute(rows)]
 
 
 def test_edits_are_checked_stored_and_audited(stores, db) -> None:
