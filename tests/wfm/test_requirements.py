@@ -107,6 +107,8 @@ def test_missing_or_zero_aht_falls_back_to_the_weeks_known_aht() -> None:
     assert third.agents == 0
     with pytest.raises(InvalidInput, match="the forecast has no AHT"):
         queue_requirements(plan, [Demand(start, 5.0, None)], 30)
+
+
 def test_an_interval_forecast_with_zero_aht_takes_the_forecast_mean_aht() -> None:
     plan = QueuePlan("sales", "voice", 20.0, target_sl=0.8, max_occupancy=None)
     demand = [Demand(T0, 10.0, 180.0), Demand(T0 + timedelta(minutes=30), 10.0, 0.0)]

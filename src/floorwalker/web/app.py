@@ -195,7 +195,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(wfm_pages.router)
     app.include_router(quality_coaching_api.router, prefix="/api/v1")
     app.include_router(quality_coaching_pages.router)
-    from floorwalker.wfm import schedule_pages
+    from floorwalker.wfm import schedule_api, schedule_pages, swap_pages
 
     app.include_router(schedule_pages.router)
     from floorwalker.wfm import intraday_api, intraday_pages
@@ -206,6 +206,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app.include_router(availability_api.router, prefix="/api/v1")
     app.include_router(availability_pages.router)
+    app.include_router(swap_pages.router)
+    app.include_router(schedule_api.router, prefix="/api/v1")
     app.include_router(quality_calibration_pages.router)
     app.include_router(quality_calibration_pages.analytics_router)
     app.include_router(reports_api.router, prefix="/api/v1")

@@ -32,6 +32,7 @@ NAVIGATION: list[tuple[str, str, frozenset[str]]] = [
     ("My schedule", "/wfm/my-schedule", frozenset({"agent"})),
     ("Time off", "/wfm/time-off", frozenset({"admin", "manager", "supervisor", "agent"})),
     ("Availability", "/wfm/availability", frozenset({"admin", "manager", "supervisor", "agent"})),
+    ("Shift swaps", "/wfm/swaps", frozenset({"admin", "manager", "supervisor", "agent"})),
     ("Quality", "/qa", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Coaching", "/qa/coaching", frozenset({"admin", "manager", "supervisor", "qa", "agent"})),
     ("Reports", "/reports", frozenset({"admin", "manager", "supervisor"})),

@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Integer,
     String,
+    Text,
     UniqueConstraint,
 )
 from sqlalchemy.orm import Mapped, mapped_column
@@ -213,3 +214,38 @@ class TimeOffRequest(Base):
     decided_by: Mapped[str | None] = mapped_column(String(120))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime)
     note: Mapped[str] = mapped_column(String(400), default="")
+
+
+SHIFT_SWAP_STATUSES = ("proposed", "accepted", "declined", "approved", "rejected", "cancelled")
+
+
+class ShiftSwap(Base):
+    """An agent's offer to swap a published shift with a colleague's (``kind`` "swap") or
+    to give it to a colleague who is off that day (``kind`` "trade"): the colleague accepts
+    or declines, a supervisor approves or rejects (wfm.swaps). ``fingerprint`` records the
+    involved days as they were when proposed, so a swap whose shifts changed meanwhile is
+    refused."""
+
+    __tablename__ = "wfm_shift_swaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    schedule_id: Mapped[int] = mapped_column(ForeignKey("wfm_schedules.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(10), default="proposed", index=True)
+    proposer_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    colleague_id: Mapped[int] = mapped_column(ForeignKey("employees.id"), index=True)
+    offered_shift_id: Mapped[int] = mapped_column(ForeignKey("wfm_schedule_shifts.id", ondelete="CASCADE"))
+    wanted_shift_id: Mapped[int | None] = mapped_column(
+        ForeignKey("wfm_schedule_shifts.id", ondelete="CASCADE")
+    )
+    #: The shifts as proposed, e.g. "Tue 2026-10-20 09:00–17:30 (full)".
+    offered_label: Mapped[str] = mapped_column(String(120))
+    wanted_label: Mapped[str] = mapped_column(String(120), default="")
+    fingerprint: Mapped[str] = mapped_column(Text)
+    message: Mapped[str] = mapped_column(String(400), default="")
+    note: Mapped[str] = mapped_column(String(400), default="")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(DateTime)
+    decided_by: Mapped[str | None] = mapped_column(String(120))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime)

@@ -22,8 +22,10 @@ from floorwalker.wfm import (
     adherence_service,
     intraday_pages,
     intraday_service,
+    schedule_edit_service,
     schedule_service,
     schedule_view,
+    swap_service,
     time_off_service,
 )
 from floorwalker.wfm.pages import _redirect
@@ -114,15 +116,90 @@ async def edit(request: Request, db: Db, actor: PageActor, shift_id: int) -> Res
     )
 
 
+EDITS = ("end", "block", "remove", "add")
+
+
+@router.get("/schedule/shifts/{shift_id}")
+def shift_page(
+    request: Request, db: Db, actor: PageActor, shift_id: int, flash: str | None = None
+) -> Response:
+    """One agent's day with every edit a supervisor can make to it."""
+    view = schedule_edit_service.edit_view(db, actor, shift_id)
+    return render(request, "wfm/shift_edit.html", {**view, "flash": flash})
+
+
+@router.post("/schedule/shifts/{shift_id}/{change}")
+async def change_shift(request: Request, db: Db, actor: PageActor, shift_id: int, change: str) -> Response:
+    """Supervisor edits from the grid: end (new end), block (meeting / training /
+    coaching), remove (day off), add (a shift from a template on a day off)."""
+    form = await request.form()
+    week, site = str(form.get("week", "")), str(form.get("site", "")) or None
+    status = str(form.get("status", "")) or None
+    back = {"week": week, "site": site, "status": status}
+
+    def get(key: str) -> str:
+        return str(form.get(key, ""))
+
+    try:
+        if change == "end":
+            out = schedule_edit_service.change_end(db, actor, shift_id, get("end"))
+        elif change == "block":
+            try:
+                minutes = int(get("minutes"))
+            except ValueError:
+                raise InvalidInput("minutes: give the block's length in minutes", field="minutes") from None
+            out = schedule_edit_service.add_block(
+                db, actor, shift_id, get("kind"), get("name"), get("start"), minutes
+            )
+        elif change == "remove":
+            out = schedule_edit_service.remove_shift(db, actor, shift_id)
+        elif change == "add":
+            out = schedule_edit_service.add_shift(db, actor, shift_id, get("template"), get("start"))
+        else:
+            raise InvalidInput(f"unknown change '{change}' (one of {', '.join(EDITS)})")
+    except DomainError as exc:
+        db.rollback()
+        return _redirect("/wfm/schedule", back, exc.message)
+    return _redirect("/wfm/schedule", back, f"{out['agent']}: {out['before']} → {out['after']}")
+
+
+@router.post("/schedule/activities/{activity_id}")
+async def move_activity(request: Request, db: Db, actor: PageActor, activity_id: int) -> Response:
+    form = await request.form()
+    week, site = str(form.get("week", "")), str(form.get("site", "")) or None
+    back = {"week": week, "site": site, "status": str(form.get("status", "")) or None}
+    try:
+        out = schedule_edit_service.move_activity(db, actor, activity_id, str(form.get("start", "")))
+    except DomainError as exc:
+        db.rollback()
+        return _redirect("/wfm/schedule", back, exc.message)
+    return _redirect("/wfm/schedule", back, f"{out['agent']}: {', '.join(out['activities'])}")
+
+
 @router.get("/my-schedule")
 def my_schedule(request: Request, db: Db, actor: PageActor, week: str | None = None) -> Response:
     monday = _monday(week)
     days = schedule_view.my_shifts(db, actor, monday, monday + timedelta(days=6))
+    offers = [r for r in swap_service.list_swaps(db, actor) if r["can_respond"]]
+    now_local = _site_now(db, actor)
     context = {
         "week": monday, "prev": monday - timedelta(days=7), "next": monday + timedelta(days=7),
         "days": [(DAY_NAMES[s.day.weekday()], s.day, cell) for s, cell in days],
+        "offers": offers, "now_local": now_local,
     }  # fmt: skip
     return render(request, "wfm/my_schedule.html", context)
+
+
+def _site_now(db: Db, actor: PageActor) -> datetime:
+    """Now on the wall clock of the actor's site (naive), to tell shifts still to come."""
+    from zoneinfo import ZoneInfo
+
+    from floorwalker.org.models import Employee
+
+    emp = db.get(Employee, actor.employee_id) if actor.employee_id is not None else None
+    site = db.get(Site, emp.site_id) if emp is not None else None
+    zone = ZoneInfo(site.time_zone if site is not None else "UTC")
+    return clock.utcnow().replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
 
 
 @router.get("/my-schedule.ics")

@@ -8,22 +8,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from floorwalker import clock
-from floorwalker.auth import audit
 from floorwalker.auth.permissions import Actor
-from floorwalker.errors import InvalidInput, NotFound, PermissionDenied
+from floorwalker.errors import NotFound, PermissionDenied
 from floorwalker.org.models import Employee, Site
 from floorwalker.wfm.adherence_service import visible_shifts
 from floorwalker.wfm.ical import Event, calendar
 from floorwalker.wfm.models import Schedule, ScheduleActivity, ScheduleShift
-from floorwalker.wfm.scheduling.check import check_schedule
-from floorwalker.wfm.scheduling.rules import ScheduledActivity, ScheduledShift
-from floorwalker.wfm.scheduling.week import Person, week_instance
 from floorwalker.wfm.versions_service import PLANNER_ROLES, READER_ROLES
 
 EDITOR_ROLES = ("admin", "manager", "supervisor")
@@ -109,8 +104,8 @@ def _cell(shift: ScheduleShift, acts: list[ScheduleActivity]) -> Cell:
     return Cell(
         shift.id, shift.kind, shift.start_local, shift.end_local, shift.template,
         [
-            {"kind": a.kind, "name": a.name, "start": a.start_local, "end": a.end_local, "paid": a.paid,
-             "minutes": int((a.end_utc - a.start_utc).total_seconds() // 60)}
+            {"id": a.id, "kind": a.kind, "name": a.name, "start": a.start_local, "end": a.end_local,
+             "paid": a.paid, "minutes": int((a.end_utc - a.start_utc).total_seconds() // 60)}
             for a in acts
         ],
     )  # fmt: skip
@@ -159,78 +154,12 @@ def my_calendar(session: Session, actor: Actor, host: str = "floorwalker") -> st
 def edit_shift(session: Session, actor: Actor, shift_id: int, start: str) -> ScheduleShift:
     """Move a shift to start at ``start`` (site-local HH:MM, same day, same template); its
     breaks and activities move with it. Refused, naming the rule, when the week of that
-    agent would then break a rule. Supervisors (their teams), managers, admins; audited."""
+    agent would then break a rule; the stored coverage follows the move. Supervisors
+    (their teams), managers, admins; audited (wfm.schedule_edit_service)."""
+    from floorwalker.wfm import schedule_edit_service
+
+    schedule_edit_service.move_start(session, actor, shift_id, start)
     shift = session.get(ScheduleShift, shift_id)
-    if shift is None or shift.kind != "work" or shift.start_local is None or shift.end_local is None:
+    if shift is None:
         raise NotFound(f"no shift with id {shift_id}", field="shift")
-    emp = session.get(Employee, shift.employee_id)
-    schedule = session.get(Schedule, shift.schedule_id)
-    if emp is None or schedule is None:
-        raise NotFound(f"no shift with id {shift_id}", field="shift")
-    allowed = actor.role in PLANNER_ROLES or (actor.role == "supervisor" and emp.team_id in actor.team_ids)
-    if actor.role not in EDITOR_ROLES or not allowed:
-        raise PermissionDenied("only the agent's supervisor, managers and admins edit a shift")
-    try:
-        hh, mm = (int(p) for p in start.split(":"))
-        new_start = datetime.combine(shift.day, datetime.min.time()).replace(hour=hh, minute=mm)
-    except ValueError:
-        raise InvalidInput(f"start: '{start}' is not a time (HH:MM)", field="start") from None
-    delta = new_start - shift.start_local
-    monday = schedule.week_start
-    base = datetime.combine(monday, datetime.min.time())
-
-    def minute(local: datetime) -> int:
-        return int((local - base).total_seconds() // 60)
-
-    rows = session.scalars(
-        select(ScheduleShift).where(
-            ScheduleShift.schedule_id == schedule.id,
-            ScheduleShift.employee_id == emp.id,
-            ScheduleShift.kind == "work",
-        )
-    ).all()
-    acts = _activities(session, [r.id for r in rows])
-    mine = []
-    for r in rows:
-        shift_by = delta if r.id == shift.id else timedelta(0)
-        assert_local(r)
-        mine.append(
-            ScheduledShift(
-                r.agent_code, r.template or "", (r.day - monday).days,
-                minute(r.start_local + shift_by), minute(r.end_local + shift_by),  # type: ignore[operator]
-                tuple(ScheduledActivity(a.kind, a.name, minute(a.start_local + shift_by),
-                                        minute(a.end_local + shift_by), a.paid) for a in acts[r.id]),
-            )
-        )  # fmt: skip
-    required = [int(i["required"]) for i in schedule.intervals]
-    from floorwalker.wfm.availability_service import week_inputs
-
-    windows, _ = week_inputs(session, [emp.id], monday)[emp.id]  # availability is a hard rule too
-    instance = week_instance(
-        required, schedule.interval_min,
-        [Person(shift.agent_code, emp.contract_hours_per_week, availability=windows)],
-    )  # fmt: skip
-    problems = check_schedule(instance, mine)
-    if problems:
-        raise InvalidInput(f"edit refused: {problems[0]}", field="start")
-    zone = ZoneInfo(schedule.time_zone)
-    before = {"start_local": shift.start_local.isoformat()}
-
-    def move(local: datetime) -> tuple[datetime, datetime]:
-        moved = local + delta
-        return moved.replace(tzinfo=zone).astimezone(ZoneInfo("UTC")).replace(tzinfo=None), moved
-
-    shift.start_utc, shift.start_local = move(shift.start_local)
-    shift.end_utc, shift.end_local = move(shift.end_local)
-    for a in acts[shift.id]:
-        a.start_utc, a.start_local = move(a.start_local)
-        a.end_utc, a.end_local = move(a.end_local)
-    audit.record(session, actor, "edit", "schedule_shift", shift.id,
-                 audit.diff(before, {"start_local": shift.start_local.isoformat()}))  # fmt: skip
-    session.commit()
     return shift
-
-
-def assert_local(row: ScheduleShift) -> None:
-    if row.start_local is None or row.end_local is None:
-        raise ValueError(f"work shift {row.id} has no times")
