@@ -144,11 +144,15 @@ def test_generation_honours_availability_and_reads_preferences(stores, db, monke
     other = db.scalars(
         select(ScheduleShift).where(ScheduleShift.employee_id == people[1].id, ScheduleShift.kind == "work")
     ).first()
-    same = other.start_local.strftime("%H:%M")
-    schedule_view.edit_shift(db, MANAGER, other.id, same)  # allowed while unrestricted
+    # (the refusal names every rule the moved week would break; a week that already broke a
+    # rule before the edit is not refused for it again, so the move must change the shift)
+    earlier = (other.start_local - timedelta(minutes=30)).strftime("%H:%M")
+    with pytest.raises(InvalidInput) as unrestricted:
+        schedule_view.edit_shift(db, MANAGER, other.id, earlier)
+    assert "availability" not in str(unrestricted.value)
     service.add_pattern(db, MANAGER, people[1].id, "not available", WEEK, WEEK + timedelta(days=6))
     with pytest.raises(InvalidInput, match="outside the agent's availability"):
-        schedule_view.edit_shift(db, MANAGER, other.id, same)
+        schedule_view.edit_shift(db, MANAGER, other.id, earlier)
 
 
 def _two_queue_history(stores, db, monkeypatch):
