@@ -50,7 +50,6 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from floorwalker.contacts.arrow import CONTACT_SCHEMA
 from floorwalker.contacts.ingest import Rejection, SiteContext
@@ -378,6 +377,14 @@ def read_files(
 
 def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -> pa.Table:
     """Contacts (legs) of every call in the relation ``events`` (EVENT_COLUMNS), as Arrow."""
+    sql, params = legs_sql(events, site)
+    return _to_contacts(con.sql(sql, params=params).to_arrow_table())
+
+
+def legs_sql(events: str, site: SiteContext) -> tuple[str, list[Any]]:
+    """A query (and its parameters) for the legs of every call in the relation ``events``
+    (EVENT_COLUMNS): the columns of ``contacts`` it knows, in the warehouse's types, ordered
+    by arrival. Run where the events are (the embedded warehouse inserts it as is)."""
     queues = sorted(set(site.wrapup_s) | set(site.channels))
     wrap_cases = " ".join(
         f"WHEN {_quote(q)} THEN {float(wrap)!r}" for q in queues if (wrap := site.wrapup_for(q)) is not None
@@ -396,8 +403,7 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
     contact_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
     previous_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="previous_key")
     calls = ", ".join(_quote(e) for e in CALL_EVENTS)
-    result = con.sql(
-        f"""
+    sql = f"""
         WITH ev AS (
           SELECT *, {_RANK_SQL} AS rank FROM {events} WHERE event IN ({calls})
         ), numbered AS (
@@ -469,6 +475,15 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
           {contact_id} AS contact_id, '{SOURCE}' AS source, source_key, ? AS site, queue,
           {channel_sql} AS channel, 'inbound' AS direction,
           nullif(nullif(nullif(trim(callerid), ''), 'unknown'), 'anonymous') AS customer_key,
+          make_timestamp(arrived_us) AS arrived_at,
+          make_timestamp(local_us) AS arrived_local,
+          CAST((local_us - arrived_us) // 1000000 AS INTEGER) AS utc_offset_s,
+          make_timestamp(answered_us) AS answered_at,
+          make_timestamp(ended_us) AS ended_at,
+          wait_s, talk_s, hold_s, CAST(wrapup_s AS DOUBLE) AS wrapup_s, outcome, agent, disposition,
+          ring_attempts, previous_contact_id
+        FROM (
+        SELECT *,
           CAST(round(arrived_s * 1e6) AS BIGINT) AS arrived_us,
           epoch_us(timezone(?, timezone('UTC', make_timestamp(CAST(round(arrived_s * 1e6) AS BIGINT)))))
             AS local_us,
@@ -484,18 +499,16 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
           CASE WHEN outcome IN ('answered','transferred') THEN calltime END AS talk_s,
           CAST(NULL AS DOUBLE) AS hold_s,
           CASE WHEN outcome IN ('answered','transferred') THEN {wrap_sql} END AS wrapup_s,
-          outcome,
           CASE WHEN outcome IN ('answered','transferred') THEN coalesce(connect_agent, end_agent) END
             AS agent,
           CAST(NULL AS VARCHAR) AS disposition,
           CAST(rings AS INTEGER) AS ring_attempts,
           CASE WHEN previous_key IS NOT NULL THEN {previous_id} END AS previous_contact_id
         FROM linked
+        ) AS final
         ORDER BY arrived_s, source_key
-        """,
-        params=[site.code, site.code, site.time_zone],
-    ).to_arrow_table()
-    return _to_contacts(result)
+        """
+    return sql, [site.code, site.code, site.time_zone]
 
 
 def _quote(text: str) -> str:
@@ -503,44 +516,11 @@ def _quote(text: str) -> str:
 
 
 def _to_contacts(raw: pa.Table) -> pa.Table:
-    """Epoch microseconds (UTC, and the site's wall clock computed in SQL) to the contacts schema."""
-
-    def naive_utc(name: str) -> pa.Array:
-        return raw.column(name).cast(pa.timestamp("us"))
-
-    arrived = naive_utc("arrived_us")
-    local = raw.column("local_us").cast(pa.timestamp("us"))
-    offset_array = pc.divide(pc.subtract(raw.column("local_us"), raw.column("arrived_us")), 1_000_000).cast(
-        pa.int32()
-    )
-    columns: dict[str, Any] = {
-        "contact_id": raw.column("contact_id"),
-        "source": raw.column("source"),
-        "source_key": raw.column("source_key"),
-        "site": raw.column("site"),
-        "queue": raw.column("queue"),
-        "channel": raw.column("channel"),
-        "direction": raw.column("direction"),
-        "customer_key": raw.column("customer_key"),
-        "arrived_at": arrived,
-        "arrived_local": local,
-        "utc_offset_s": offset_array,
-        "answered_at": naive_utc("answered_us"),
-        "ended_at": naive_utc("ended_us"),
-        "wait_s": raw.column("wait_s"),
-        "talk_s": raw.column("talk_s"),
-        "hold_s": raw.column("hold_s"),
-        "wrapup_s": raw.column("wrapup_s").cast(pa.float64()),
-        "outcome": raw.column("outcome"),
-        "agent": raw.column("agent"),
-        "disposition": raw.column("disposition"),
-        "ring_attempts": raw.column("ring_attempts"),
-        "previous_contact_id": raw.column("previous_contact_id"),
-    }
-    n = raw.num_rows
+    """legs_sql's result in the contacts schema (the columns it does not know are NULL)."""
+    n, known = raw.num_rows, set(raw.column_names)
     return pa.table(
         {
-            name: columns.get(name, pa.nulls(n, CONTACT_SCHEMA.field(name).type))
+            name: raw.column(name) if name in known else pa.nulls(n, CONTACT_SCHEMA.field(name).type)
             for name in CONTACT_SCHEMA.names
         },
         schema=CONTACT_SCHEMA,
