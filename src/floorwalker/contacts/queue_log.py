@@ -258,13 +258,17 @@ def _is_number(text: str) -> bool:
 def read_files(
     con: duckdb.DuckDBPyConnection, paths: list[tuple[Path, str]], site: SiteContext
 ) -> ReadReport:
-    """Read every (path, display name) into the temp table ``ql_new`` (one row per distinct
-    valid line: EVENT_COLUMNS) and report lines, duplicates, rejections and unknown events."""
-    con.execute("CREATE OR REPLACE TEMP TABLE ql_lines (file VARCHAR, line BIGINT, text VARCHAR)")
+    """Read every (path, display name) into the relation ``ql_new`` (one row per distinct
+    valid line: EVENT_COLUMNS) and report lines, duplicates, rejections and unknown events.
+
+    The working tables (ql_fields, ql_checked, ql_new) are made in ``con``'s current catalog:
+    an in-memory database of the caller's, which other connections of the same DuckDB
+    instance can read (the embedded warehouse inserts from it directly)."""
+    con.execute("CREATE OR REPLACE TABLE ql_lines (file VARCHAR, line BIGINT, text VARCHAR)")
     # One row per line: the number of fields up to the last non-empty one, fields 1–9, the
     # rest joined by '|' (data5 and beyond), and the line itself where it was read whole.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE ql_fields (file VARCHAR, line BIGINT, n INTEGER, "
+        "CREATE OR REPLACE TABLE ql_fields (file VARCHAR, line BIGINT, n INTEGER, "
         + ", ".join(f"f{i} VARCHAR" for i in range(1, 10))
         + ", rest VARCHAR, text VARCHAR)"
     )
@@ -288,7 +292,7 @@ def read_files(
     # text so the log form and the table form of one event hash alike.
     event_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key=f"{_quote(site.code)} || '|' || canonical")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE ql_checked AS
+        f"""CREATE OR REPLACE TABLE ql_checked AS
         WITH typed AS (
           SELECT file, line, n, text, f1, rest,
                  TRY_CAST(trim(f1) AS DOUBLE) AS time_s,
@@ -358,9 +362,9 @@ def read_files(
     con.execute("DROP VIEW IF EXISTS ql_new")
     con.execute("DROP TABLE IF EXISTS ql_new")
     if repeats:
-        con.execute(f"CREATE TEMP TABLE ql_new AS SELECT DISTINCT ON (event_id) * FROM ({valid_events})")
+        con.execute(f"CREATE TABLE ql_new AS SELECT DISTINCT ON (event_id) * FROM ({valid_events})")
     else:
-        con.execute(f"CREATE TEMP VIEW ql_new AS {valid_events}")
+        con.execute(f"CREATE VIEW ql_new AS {valid_events}")
     valid = report.lines - len(report.rejections)
     distinct = con.execute("SELECT count(*) FROM ql_new").fetchone()[0]  # type: ignore[index]
     report.duplicates = valid - distinct
