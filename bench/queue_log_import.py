@@ -55,12 +55,13 @@ print(f"{time.perf_counter() - started:.6f} {rows}")
 """
 
 #: Runs the floorwalker CLI exactly as the console script does, stamping the importer's
-#: progress steps (silent without a terminal) on stderr as "@phase <seconds> <step>".
+#: progress steps (silent without a terminal) on stderr as "@phase <seconds> <CPU seconds> <step>".
 PHASES_SCRIPT = r"""
 import sys, time, contextlib
 T0 = time.perf_counter()
 def stamp(step):
-    print(f"@phase {time.perf_counter() - T0:.3f} {step}", file=sys.stderr, flush=True)
+    wall, cpu = time.perf_counter() - T0, time.process_time()
+    print(f"@phase {wall:.3f} {cpu:.3f} {step}", file=sys.stderr, flush=True)
 import floorwalker.contacts.cli as cli
 @contextlib.contextmanager
 def step_progress(*, enabled=True):
@@ -248,7 +249,8 @@ def main() -> None:
         print(f"checksum  {table:<17} {count:>10,} rows  {checksum}")
     if args.phases:
         stamps = [
-            (float(m.group(1)), m.group(2)) for m in re.finditer(r"^@phase (\S+) (.*)$", result.stderr, re.M)
+            (float(m.group(1)), float(m.group(2)), m.group(3))
+            for m in re.finditer(r"^@phase (\S+) (\S+) (.*)$", result.stderr, re.M)
         ]
         names = {
             "imported": "imports, settings, site lookup",
@@ -259,9 +261,11 @@ def main() -> None:
             "committed": "print JSON",
             "exit": "teardown (close, checkpoint) + interpreter start",
         }
-        print("phases (seconds, each until the next step starts):")
-        for (at, step), (until, _) in zip(stamps, [*stamps[1:], (wall_s, "")], strict=True):
-            print(f"  {names.get(step, step):<52} {until - at:7.2f}")
+        print("phases (wall and CPU seconds, each until the next step starts):")
+        for (at, cpu_at, step), (until, cpu_until, _) in zip(
+            stamps, [*stamps[1:], (wall_s, cpu_s, "")], strict=True
+        ):
+            print(f"  {names.get(step, step):<52} {until - at:7.2f} wall {cpu_until - cpu_at:7.2f} CPU")
         print(f"  (whole command {wall_s:.2f} s; bench-side wall {outer_s:.2f} s)")
 
 
