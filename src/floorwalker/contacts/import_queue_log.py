@@ -73,18 +73,24 @@ def _embedded_load(
     warehouse = _duckdb_connection(connection)
     work = f"ql_work_{summary.import_id}"
     reader = warehouse.cursor()
-    try:
-        reader.execute("SET enable_progress_bar = false")
-        reader.execute(f"ATTACH ':memory:' AS {work}")
-        reader.execute(f"USE {work}")
-        _queue_log_into(connection, warehouse, paths, site, summary, progress, reader=reader, work=work)
-    finally:
+
+    def release() -> None:
         reader.close()
         detach = warehouse.cursor()
         try:
             detach.execute(f"DETACH DATABASE IF EXISTS {work}")
         finally:
             detach.close()
+
+    try:
+        reader.execute("SET enable_progress_bar = false")
+        reader.execute(f"ATTACH ':memory:' AS {work}")
+        reader.execute(f"USE {work}")
+        _queue_log_into(
+            connection, warehouse, paths, site, summary, progress, reader=reader, work=work, release=release
+        )
+    finally:
+        release()
 
 
 def _queue_log_into(
@@ -97,10 +103,12 @@ def _queue_log_into(
     *,
     reader: duckdb.DuckDBPyConnection | None = None,
     work: str | None = None,
+    release: Callable[[], None] | None = None,
 ) -> None:
     """Read, store the events, rebuild legs and agent states. ``con`` runs the SQL over
     the events: the warehouse's own DuckDB when ``reader`` (a cursor reading the files into
-    the attached catalog ``work``) is given, else a working DuckDB beside PostgreSQL."""
+    the attached catalog ``work``, which ``release`` drops) is given, else a working DuckDB
+    beside PostgreSQL."""
     embedded = reader is not None
     progress("reading queue_log lines")
     report = queue_log.read_files(reader if reader is not None else con, paths, site)
@@ -134,6 +142,7 @@ def _queue_log_into(
     summary.duplicates += distinct - inserted
     if inserted == 0:
         return
+    agents = _agents_of(con, ql_new)
     # Nothing new: a pure re-import changes nothing. Otherwise rebuild every call and agent
     # the file mentions (a superset of what the new lines touch; the result is the same).
     progress("rebuilding legs")
@@ -171,7 +180,9 @@ def _queue_log_into(
         del existed_legs  # replaced legs of calls that gained events: neither new nor duplicates
 
     progress("rebuilding agent states")
-    summary.agent_states += _rebuild_agent_states(connection, con, site, import_id, ql_new, embedded)
+    if release is not None:
+        release()  # the read lines are not needed any more: their memory goes to the states
+    summary.agent_states += _rebuild_agent_states(connection, con, site, import_id, agents, embedded)
 
 
 def _rebuild_legs_embedded(
@@ -246,25 +257,31 @@ def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table, 
     return table.cast(queue_log.EVENT_SCHEMA) if table.num_rows else queue_log.EVENT_SCHEMA.empty_table()
 
 
+def _agents_of(con: duckdb.DuckDBPyConnection, ql_new: str) -> tuple[float | None, list[tuple[str, int]]]:
+    """(time of the first event that names an agent, [(agent, events)] in agent order)."""
+    per_agent = con.execute(
+        f"SELECT agent, count(*), min(time_s) FROM {ql_new} WHERE agent NOT IN ('', 'NONE') "
+        "GROUP BY agent ORDER BY agent"
+    ).fetchall()
+    first = min((row[2] for row in per_agent), default=None)
+    return (float(first) if first is not None else None), [(row[0], int(row[1])) for row in per_agent]
+
+
 def _rebuild_agent_states(
     connection: Connection,
     con: duckdb.DuckDBPyConnection,
     site: SiteContext,
     import_id: int,
-    ql_new: str = "ql_new",
+    agents: tuple[float | None, list[tuple[str, int]]],
     embedded: bool = False,
 ) -> int:
-    """Rebuild the states of every agent the new events mention, from the day before the
-    first new event onward, out of all stored events and contacts of those agents."""
-    bounds = con.execute(
-        f"SELECT min(time_s), max(time_s) FROM {ql_new} WHERE agent NOT IN ('', 'NONE')"
-    ).fetchall()[0]
-    per_agent = con.execute(
-        f"SELECT agent, count(*) FROM {ql_new} WHERE agent NOT IN ('', 'NONE') GROUP BY agent ORDER BY agent"
-    ).fetchall()
-    if not per_agent or bounds[0] is None:
+    """Rebuild the states of every agent the new events mention (``agents``: _agents_of
+    the new events), from the day before the first new event onward, out of all stored
+    events and contacts of those agents."""
+    first_s, per_agent = agents
+    if not per_agent or first_s is None:
         return 0
-    from_s = float(bounds[0]) - _STATE_LOOKBACK_S
+    from_s = first_s - _STATE_LOOKBACK_S
     from_utc = datetime.fromtimestamp(from_s, UTC).replace(tzinfo=None)
     # States are cut at local midnight, so replacing everything from the first cut on
     # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
