@@ -233,7 +233,26 @@ def test_the_fast_and_the_whole_line_reader_give_the_same_events(tmp_path) -> No
     assert transfer[7:12] == ("LINK", "a", "b", "2", "3|1|x|x|x|x|x|x")
 
 
-def test_invalid_utf8_is_rejected_not_fatal(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("line", "canonical"),
+    [
+        ("1366720340|c1|Q|NONE|ENTERQUEUE||1000|1", "1366720340.0|c1|Q|NONE|ENTERQUEUE||1000|1"),
+        ("1366720340.5|c1|Q|NONE|ENTERQUEUE||1000|1|", "1366720340.5|c1|Q|NONE|ENTERQUEUE||1000|1"),
+        ("01366720341|c1|Q|A|CONNECT|||||", "1366720341.0|c1|Q|A|CONNECT"),
+        ("1366720342.000|c1|Q|A|COMPLETECALLER||||x", "1366720342.0|c1|Q|A|COMPLETECALLER||||x"),
+        ("1366720342|c1|Q|A|COMPLETECALLER|1|2|3|4|5|6||", "1366720342.0|c1|Q|A|COMPLETECALLER|1|2|3|4|5|6"),
+        ("1366720343|c1|Q|A|COMPLETECALLER|1|||||x|", "1366720343.0|c1|Q|A|COMPLETECALLER|1|||||x"),
+        ("1366720343|c1|Q|A|COMPLETECALLER|1|2|3|4||||", "1366720343.0|c1|Q|A|COMPLETECALLER|1|2|3|4"),
+        (" 946684800 | c2 | Q | A | abandon |1| 2 |3", "946684800.0|c2|Q|A|ABANDON|1| 2 |3"),
+        ("1.3667203e9|c3|Q||PAUSE|lunch", "1366720300.0|c3|Q||PAUSE|lunch"),
+    ],
+)
+def test_an_event_id_is_the_stable_id_of_the_canonical_line(tmp_path, line: str, canonical: str) -> None:
+    """The id of a line is stable_id('asterisk', 'SITE|' + the canonical line): time as a
+    float's shortest text, fields trimmed, event upper case, trailing empty fields dropped.
+    Stored events are matched on it forever, so its spelling must never change."""
+    (event,) = _events(tmp_path, line + "\n", "one")
+    assert event[0] == stable_id("asterisk", f"PBX|{canonical}")
     path = tmp_path / "queue_log"
     path.write_bytes(DOC_CALL.encode() + b"1366720399|c|q|\xff\xfe|ENTERQUEUE||1\n")
     con = duckdb.connect()
