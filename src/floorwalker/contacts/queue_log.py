@@ -420,7 +420,6 @@ def legs_sql(events: str, site: SiteContext) -> tuple[str, list[Any]]:
     outcome_cases = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in TERMINAL.items())
     opener_outcome = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in LEG_OPENERS.items() if o)
     contact_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
-    previous_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="previous_key")
     calls = ", ".join(_quote(e) for e in CALL_EVENTS)
     sql = f"""
         WITH ev AS (
@@ -487,11 +486,13 @@ def legs_sql(events: str, site: SiteContext) -> tuple[str, list[Any]]:
               ELSE 'incomplete' END AS outcome
           FROM counted
         ), linked AS (
-          SELECT *, lag(source_key) OVER (PARTITION BY callid ORDER BY arrived_s, source_key) AS previous_key
-          FROM keyed
+          -- the previous leg's id is its contact_id (one hash per leg, not two)
+          SELECT *, lag(contact_id) OVER (PARTITION BY callid ORDER BY arrived_s, source_key)
+                      AS previous_contact_id
+          FROM (SELECT *, {contact_id} AS contact_id FROM keyed)
         )
         SELECT
-          {contact_id} AS contact_id, '{SOURCE}' AS source, source_key, ? AS site, queue,
+          contact_id, '{SOURCE}' AS source, source_key, ? AS site, queue,
           {channel_sql} AS channel, 'inbound' AS direction,
           nullif(nullif(nullif(trim(callerid), ''), 'unknown'), 'anonymous') AS customer_key,
           make_timestamp(arrived_us) AS arrived_at,
@@ -521,8 +522,7 @@ def legs_sql(events: str, site: SiteContext) -> tuple[str, list[Any]]:
           CASE WHEN outcome IN ('answered','transferred') THEN coalesce(connect_agent, end_agent) END
             AS agent,
           CAST(NULL AS VARCHAR) AS disposition,
-          CAST(rings AS INTEGER) AS ring_attempts,
-          CASE WHEN previous_key IS NOT NULL THEN {previous_id} END AS previous_contact_id
+          CAST(rings AS INTEGER) AS ring_attempts
         FROM linked
         ) AS final
         ORDER BY arrived_s, source_key
