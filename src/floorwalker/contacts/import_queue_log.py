@@ -25,8 +25,8 @@ _STATE_LOOKBACK_S = 86_400.0
 #: queue_log events per Arrow batch on their way to the warehouse.
 _EVENTS_PER_BATCH = 200_000
 #: queue_log events per group of agents whose states are rebuilt together (bounds the
-#: memory of a big import).
-_EVENTS_PER_CHUNK = 2_000_000
+#: memory of a big import: the peak of a 5M-line import is in this step).
+_EVENTS_PER_CHUNK = 1_000_000
 
 
 def queue_log_load(
