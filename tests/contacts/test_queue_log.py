@@ -576,3 +576,29 @@ def test_agent_states_are_the_same_whatever_the_chunk_size(stores, db, tmp_path,
     monkeypatch.setattr(import_queue_log, "_EVENTS_PER_CHUNK", 1)
     _import(stores, tmp_path, text_, "chunked")
     assert _snapshot(stores) == expected
+
+
+def test_a_file_the_csv_reader_refuses_is_read_line_by_line_inside_an_import(stores, db, tmp_path) -> None:
+    """Invalid UTF-8 makes DuckDB's CSV reader fail; on the embedded warehouse that happens
+    on the reading cursor, so the import's own transaction goes on and rejects the line."""
+    f.site(db, code="PBX")
+    path = tmp_path / "bad_bytes"
+    path.write_bytes(CALLS.encode() + b"1700000950|c9|sales|\xff\xfe|ENTERQUEUE||1\n")
+    with stores.session() as session:
+        context = imports.site_context(session, "PBX", None)
+    load = import_queue_log.queue_log_load([(path, "bad_bytes")], context, tmp_path / "work")
+    summary = imports.run_import(
+        stores.settings, SYSTEM, kind="queue-log", source="asterisk", site=context, files=["bad_bytes"],
+        dry_run=False, load=load,
+    )  # fmt: skip
+    assert [(r.line, r.reason) for r in summary.rejections] == [(7, "line is not valid UTF-8 text")]
+    assert (summary.lines, summary.contacts, summary.incomplete) == (7, 3, 1)
+    with stores.warehouse.connect() as conn:
+        assert conn.execute(select(contacts.c.contact_id)).all() != []
+        if conn.dialect.name == "duckdb":
+            # The import's working database and temp tables are gone with it.
+            raw = conn.connection.driver_connection
+            names = [r[0] for r in raw.execute("SELECT database_name FROM duckdb_databases()").fetchall()]
+            assert not [n for n in names if n.startswith("ql_work")]
+            temp = raw.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+            assert temp == []

@@ -3,6 +3,7 @@ states of the calls and agents the new lines touch from everything stored."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -71,7 +72,8 @@ def _embedded_load(
     CSV reader refuses must not abort the import's) into an in-memory database attached
     for this import; the import's transaction reads it from there."""
     warehouse = _duckdb_connection(connection)
-    work = f"ql_work_{summary.import_id}"
+    # Named apart from any other import running in this process (the web server's).
+    work = f"ql_work_{summary.import_id}_{uuid.uuid4().hex[:12]}"
     reader = warehouse.cursor()
 
     def release() -> None:
