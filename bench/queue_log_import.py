@@ -55,12 +55,13 @@ print(f"{time.perf_counter() - started:.6f} {rows}")
 """
 
 #: Runs the floorwalker CLI exactly as the console script does, stamping the importer's
-#: progress steps (silent without a terminal) on stderr as "@phase <seconds> <step>".
+#: progress steps (silent without a terminal) on stderr as "@phase <seconds> <CPU seconds> <step>".
 PHASES_SCRIPT = r"""
 import sys, time, contextlib
 T0 = time.perf_counter()
 def stamp(step):
-    print(f"@phase {time.perf_counter() - T0:.3f} {step}", file=sys.stderr, flush=True)
+    wall, cpu = time.perf_counter() - T0, time.process_time()
+    print(f"@phase {wall:.3f} {cpu:.3f} {step}", file=sys.stderr, flush=True)
 import floorwalker.contacts.cli as cli
 @contextlib.contextmanager
 def step_progress(*, enabled=True):
@@ -78,6 +79,34 @@ from floorwalker.cli import app
 sys.argv[0] = "floorwalker"
 app()
 """
+
+
+def _cpu_s(stderr: str) -> float:
+    """CPU seconds (user + system, all threads) from /usr/bin/time -v output: steadier than
+    wall time on a shared machine."""
+    user = float(re.search(r"User time \(seconds\): (\S+)", stderr).group(1))  # type: ignore[union-attr]
+    system = float(re.search(r"System time \(seconds\): (\S+)", stderr).group(1))  # type: ignore[union-attr]
+    return user + system
+
+
+#: Counts and an order-free checksum of each table the import writes (import_id left out,
+#: so two runs of different code on the same file compare equal when their rows are).
+CHECKSUM_SQL = "SELECT count(*), sum(hash({columns})::HUGEINT) FROM {table}"
+
+
+def checksums(warehouse: Path) -> dict[str, tuple[int, int]]:
+    import duckdb
+
+    con = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        result = {}
+        for table in ("contacts", "agent_states", "queue_log_events"):
+            columns = [r[0] for r in con.execute(f"DESCRIBE {table}").fetchall() if r[0] != "import_id"]
+            row = con.execute(CHECKSUM_SQL.format(columns=", ".join(columns), table=table)).fetchone()
+            result[table] = (int(row[0]), int(row[1] or 0))  # type: ignore[index]
+        return result
+    finally:
+        con.close()
 
 
 def _time_v(stderr: str) -> tuple[float, float]:
@@ -152,6 +181,9 @@ def main() -> None:
     parser.add_argument("--regenerate", action="store_true", help="Write the log again even if cached.")
     parser.add_argument("--phases", action="store_true", help="Stamp the importer's steps (see above).")
     parser.add_argument("--keep", action="store_true", help="Keep the data directory (path is printed).")
+    parser.add_argument(
+        "--checksum", action="store_true", help="Print counts and a checksum of the tables written."
+    )
     args = parser.parse_args()
 
     path = cached_log(args.lines, args.seed, args.regenerate)
@@ -167,6 +199,7 @@ def main() -> None:
                      env, tmp)  # fmt: skip
         floor_s, floor_rows = float(floor.stdout.split()[-2]), int(floor.stdout.split()[-1])
         floor_wall, floor_rss = _time_v(floor.stderr)
+        floor_cpu = _cpu_s(floor.stderr)
         (tmp / "floor.duckdb").unlink()
 
         # (b) floorwalker: init, a site, then the import command.
@@ -181,8 +214,10 @@ def main() -> None:
         result = _run(cmd, env, tmp)
         outer_s = time.perf_counter() - started
         wall_s, rss_mb = _time_v(result.stderr)
+        cpu_s = _cpu_s(result.stderr)
         summary, noise = _json_from(result.stdout)
         warehouse_mb = (tmp / "data" / "warehouse.duckdb").stat().st_size / 1e6
+        sums = checksums(tmp / "data" / "warehouse.duckdb") if args.checksum else {}
     finally:
         if args.keep:
             print(f"data directory kept: {tmp}")
@@ -207,9 +242,15 @@ def main() -> None:
     print(
         f"import / floor       {wall_s / floor_s:7.1f}×  (goal: ≤ 3×)   warehouse file {warehouse_mb:,.0f} MB"
     )
+    load = " ".join(f"{x:.1f}" for x in os.getloadavg())
+    print(f"CPU (user + sys)     import {cpu_s:.2f} s, floor {floor_cpu:.2f} s (process): "
+          f"{cpu_s / floor_cpu:.1f}×   load average {load}")  # fmt: skip
+    for table, (count, checksum) in sums.items():
+        print(f"checksum  {table:<17} {count:>10,} rows  {checksum}")
     if args.phases:
         stamps = [
-            (float(m.group(1)), m.group(2)) for m in re.finditer(r"^@phase (\S+) (.*)$", result.stderr, re.M)
+            (float(m.group(1)), float(m.group(2)), m.group(3))
+            for m in re.finditer(r"^@phase (\S+) (\S+) (.*)$", result.stderr, re.M)
         ]
         names = {
             "imported": "imports, settings, site lookup",
@@ -220,9 +261,11 @@ def main() -> None:
             "committed": "print JSON",
             "exit": "teardown (close, checkpoint) + interpreter start",
         }
-        print("phases (seconds, each until the next step starts):")
-        for (at, step), (until, _) in zip(stamps, [*stamps[1:], (wall_s, "")], strict=True):
-            print(f"  {names.get(step, step):<52} {until - at:7.2f}")
+        print("phases (wall and CPU seconds, each until the next step starts):")
+        for (at, cpu_at, step), (until, cpu_until, _) in zip(
+            stamps, [*stamps[1:], (wall_s, cpu_s, "")], strict=True
+        ):
+            print(f"  {names.get(step, step):<52} {until - at:7.2f} wall {cpu_until - cpu_at:7.2f} CPU")
         print(f"  (whole command {wall_s:.2f} s; bench-side wall {outer_s:.2f} s)")
 
 

@@ -233,7 +233,26 @@ def test_the_fast_and_the_whole_line_reader_give_the_same_events(tmp_path) -> No
     assert transfer[7:12] == ("LINK", "a", "b", "2", "3|1|x|x|x|x|x|x")
 
 
-def test_invalid_utf8_is_rejected_not_fatal(tmp_path) -> None:
+@pytest.mark.parametrize(
+    ("line", "canonical"),
+    [
+        ("1366720340|c1|Q|NONE|ENTERQUEUE||1000|1", "1366720340.0|c1|Q|NONE|ENTERQUEUE||1000|1"),
+        ("1366720340.5|c1|Q|NONE|ENTERQUEUE||1000|1|", "1366720340.5|c1|Q|NONE|ENTERQUEUE||1000|1"),
+        ("01366720341|c1|Q|A|CONNECT|||||", "1366720341.0|c1|Q|A|CONNECT"),
+        ("1366720342.000|c1|Q|A|COMPLETECALLER||||x", "1366720342.0|c1|Q|A|COMPLETECALLER||||x"),
+        ("1366720342|c1|Q|A|COMPLETECALLER|1|2|3|4|5|6||", "1366720342.0|c1|Q|A|COMPLETECALLER|1|2|3|4|5|6"),
+        ("1366720343|c1|Q|A|COMPLETECALLER|1|||||x|", "1366720343.0|c1|Q|A|COMPLETECALLER|1|||||x"),
+        ("1366720343|c1|Q|A|COMPLETECALLER|1|2|3|4||||", "1366720343.0|c1|Q|A|COMPLETECALLER|1|2|3|4"),
+        (" 946684800 | c2 | Q | A | abandon |1| 2 |3", "946684800.0|c2|Q|A|ABANDON|1| 2 |3"),
+        ("1.3667203e9|c3|Q||PAUSE|lunch", "1366720300.0|c3|Q||PAUSE|lunch"),
+    ],
+)
+def test_an_event_id_is_the_stable_id_of_the_canonical_line(tmp_path, line: str, canonical: str) -> None:
+    """The id of a line is stable_id('asterisk', 'SITE|' + the canonical line): time as a
+    float's shortest text, fields trimmed, event upper case, trailing empty fields dropped.
+    Stored events are matched on it forever, so its spelling must never change."""
+    (event,) = _events(tmp_path, line + "\n", "one")
+    assert event[0] == stable_id("asterisk", f"PBX|{canonical}")
     path = tmp_path / "queue_log"
     path.write_bytes(DOC_CALL.encode() + b"1366720399|c|q|\xff\xfe|ENTERQUEUE||1\n")
     con = duckdb.connect()
@@ -557,3 +576,29 @@ def test_agent_states_are_the_same_whatever_the_chunk_size(stores, db, tmp_path,
     monkeypatch.setattr(import_queue_log, "_EVENTS_PER_CHUNK", 1)
     _import(stores, tmp_path, text_, "chunked")
     assert _snapshot(stores) == expected
+
+
+def test_a_file_the_csv_reader_refuses_is_read_line_by_line_inside_an_import(stores, db, tmp_path) -> None:
+    """Invalid UTF-8 makes DuckDB's CSV reader fail; on the embedded warehouse that happens
+    on the reading cursor, so the import's own transaction goes on and rejects the line."""
+    f.site(db, code="PBX")
+    path = tmp_path / "bad_bytes"
+    path.write_bytes(CALLS.encode() + b"1700000950|c9|sales|\xff\xfe|ENTERQUEUE||1\n")
+    with stores.session() as session:
+        context = imports.site_context(session, "PBX", None)
+    load = import_queue_log.queue_log_load([(path, "bad_bytes")], context, tmp_path / "work")
+    summary = imports.run_import(
+        stores.settings, SYSTEM, kind="queue-log", source="asterisk", site=context, files=["bad_bytes"],
+        dry_run=False, load=load,
+    )  # fmt: skip
+    assert [(r.line, r.reason) for r in summary.rejections] == [(7, "line is not valid UTF-8 text")]
+    assert (summary.lines, summary.contacts, summary.incomplete) == (7, 3, 1)
+    with stores.warehouse.connect() as conn:
+        assert conn.execute(select(contacts.c.contact_id)).all() != []
+        if conn.dialect.name == "duckdb":
+            # The import's working database and temp tables are gone with it.
+            raw = conn.connection.driver_connection
+            names = [r[0] for r in raw.execute("SELECT database_name FROM duckdb_databases()").fetchall()]
+            assert not [n for n in names if n.startswith("ql_work")]
+            temp = raw.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
+            assert temp == []

@@ -12,7 +12,9 @@ reference the vectorised merge is tested against.
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import duckdb
@@ -273,13 +275,42 @@ def timelines(steps: pa.Table, handled: pa.Table) -> pa.Table:
 def states_table(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table) -> pa.Table:
     """Agent-state rows (AGENT_STATE_SCHEMA) from flattened timelines — columns agent,
     start_s, end_s, state, reason — cut at each site-local midnight (a DST day's midnight
-    included), keyed by site, agent and start. Runs in DuckDB: millions of rows, no loop.
+    included), keyed by site, agent and start. Runs in DuckDB: millions of rows, no loop."""
+    if timelines.num_rows == 0:
+        return AGENT_STATE_SCHEMA.empty_table()
+    with _states_query(con, site, timelines) as sql:
+        return con.sql(sql, params={"site": site.code}).to_arrow_table().cast(AGENT_STATE_SCHEMA)
+
+
+def insert_states(
+    con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table, since: datetime, import_id: int
+) -> int:
+    """Write the rows states_table would give that start at or after ``since`` (naive UTC)
+    straight into the ``agent_states`` table of ``con`` (the embedded warehouse: no Arrow
+    copy of millions of rows), with ``import_id``; returns the number written."""
+    if timelines.num_rows == 0:
+        return 0
+    columns = ", ".join(AGENT_STATE_SCHEMA.names)
+    with _states_query(con, site, timelines) as sql:
+        written = con.execute(
+            f"INSERT INTO agent_states ({columns}, import_id) SELECT {columns}, $import_id FROM ({sql}) "
+            "WHERE started_at >= $since",
+            {"site": site.code, "since": since, "import_id": import_id},
+        ).fetchall()
+    return int(written[0][0]) if written else 0
+
+
+@contextlib.contextmanager
+def _states_query(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table) -> Iterator[str]:
+    """The states query over ``timelines`` (parameter $site), with its inputs registered
+    on ``con`` while the caller runs it.
 
     The site's days and UTC offsets come from Python's tz database as two small tables
     (a day per row, an offset per day and per DST change), joined by range: converting
-    time zones row by row in SQL cost more than everything else here."""
-    if timelines.num_rows == 0:
-        return AGENT_STATE_SCHEMA.empty_table()
+    time zones row by row in SQL cost more than everything else here. Most pieces lie
+    within one day: an ASOF join finds the day a piece starts in, and only the pieces that
+    run past its end are joined by range with every day they overlap (a range join of
+    every piece with every day cost 12× as much)."""
     first = datetime.fromtimestamp(float(pc.min(timelines.column("start_s")).as_py()), UTC)
     last = datetime.fromtimestamp(float(pc.max(timelines.column("end_s")).as_py()), UTC)
     days = local_days_utc(first.replace(tzinfo=None), last.replace(tzinfo=None), site.time_zone)
@@ -293,39 +324,42 @@ def states_table(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: p
         "offset_s": pa.array([o[1] for o in offsets], pa.int32()),
     })  # fmt: skip
     state_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
+    sql = f"""
+        WITH t AS (
+          SELECT *, make_timestamp(CAST(round(start_s * 1e6) AS BIGINT)) AS s_utc,
+                    make_timestamp(CAST(round(end_s * 1e6) AS BIGINT)) AS e_utc
+          FROM _fw_timelines WHERE end_s > start_s
+        ), in_day AS (
+          SELECT t.*, d.day_end FROM t ASOF JOIN _fw_days d ON t.s_utc >= d.day_start
+        ), pieces AS (
+          SELECT agent, state, reason, s_utc AS started_at, e_utc AS ended_at
+          FROM in_day WHERE e_utc <= day_end
+          UNION ALL
+          SELECT x.agent, x.state, x.reason, greatest(x.s_utc, d.day_start) AS started_at,
+                 least(x.e_utc, d.day_end) AS ended_at
+          FROM (SELECT * FROM in_day WHERE e_utc > day_end) x
+          JOIN _fw_days d ON x.s_utc < d.day_end AND x.e_utc > d.day_start
+        ), placed AS (
+          SELECT p.*, o.offset_s FROM pieces p ASOF JOIN _fw_offsets o ON p.started_at >= o.since
+        ), keyed AS (
+          SELECT *,
+                 $site || '|' || agent || '|' || strftime(started_at, '%Y-%m-%dT%H:%M:%S.%f')
+                   AS source_key
+          FROM placed WHERE started_at < ended_at
+        )
+        SELECT {state_id} AS state_id, '{SOURCE}' AS source, source_key, $site AS site, agent, state,
+               reason, started_at, ended_at, started_at + to_seconds(offset_s) AS started_local,
+               offset_s AS utc_offset_s,
+               epoch(ended_at) - epoch(started_at) AS duration_s
+        FROM keyed ORDER BY agent, started_at"""
     con.register("_fw_timelines", timelines)
     con.register("_fw_days", day_table)
     con.register("_fw_offsets", offset_table)
     try:
-        result = con.sql(
-            f"""
-            WITH t AS (
-              SELECT *, make_timestamp(CAST(round(start_s * 1e6) AS BIGINT)) AS s_utc,
-                        make_timestamp(CAST(round(end_s * 1e6) AS BIGINT)) AS e_utc
-              FROM _fw_timelines WHERE end_s > start_s
-            ), pieces AS (
-              SELECT agent, state, reason, greatest(s_utc, day_start) AS started_at,
-                     least(e_utc, day_end) AS ended_at
-              FROM t JOIN _fw_days ON s_utc < day_end AND e_utc > day_start
-            ), placed AS (
-              SELECT p.*, o.offset_s FROM pieces p ASOF JOIN _fw_offsets o ON p.started_at >= o.since
-            ), keyed AS (
-              SELECT *,
-                     $site || '|' || agent || '|' || strftime(started_at, '%Y-%m-%dT%H:%M:%S.%f')
-                       AS source_key
-              FROM placed WHERE started_at < ended_at
-            )
-            SELECT {state_id} AS state_id, '{SOURCE}' AS source, source_key, $site AS site, agent, state,
-                   reason, started_at, ended_at, started_at + to_seconds(offset_s) AS started_local,
-                   offset_s AS utc_offset_s,
-                   epoch(ended_at) - epoch(started_at) AS duration_s
-            FROM keyed ORDER BY agent, started_at""",
-            params={"site": site.code},
-        ).to_arrow_table()
+        yield sql
     finally:
         for name in ("_fw_timelines", "_fw_days", "_fw_offsets"):
             con.unregister(name)
-    return result.cast(AGENT_STATE_SCHEMA)
 
 
 def flatten_timelines(timelines: dict[str, list[tuple[float, float, str, str | None]]]) -> pa.Table:

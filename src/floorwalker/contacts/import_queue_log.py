@@ -3,6 +3,7 @@ states of the calls and agents the new lines touch from everything stored."""
 
 from __future__ import annotations
 
+import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -25,8 +26,8 @@ _STATE_LOOKBACK_S = 86_400.0
 #: queue_log events per Arrow batch on their way to the warehouse.
 _EVENTS_PER_BATCH = 200_000
 #: queue_log events per group of agents whose states are rebuilt together (bounds the
-#: memory of a big import).
-_EVENTS_PER_CHUNK = 2_000_000
+#: memory of a big import: the peak of a 5M-line import is in this step).
+_EVENTS_PER_CHUNK = 1_000_000
 
 
 def queue_log_load(
@@ -36,21 +37,62 @@ def queue_log_load(
     and agent states from every stored event of the same calls and agents."""
 
     def load(connection: Connection, summary: ImportSummary, progress: Progress) -> None:
+        if connection.dialect.name == "duckdb":
+            _embedded_load(connection, paths, site, summary, progress)
+            return
         work_dir.mkdir(parents=True, exist_ok=True)
-        con = duckdb.connect(str(work_dir / f"queue-log-{summary.import_id}.duckdb"))
+        # PostgreSQL: a DuckDB of our own parses and stitches; rows go over by COPY.
+        con = duckdb.connect()
         try:
             # Spill to disk beyond 1 GB: a file of any size is read in bounded memory.
+            spill = work_dir / f"spill-{summary.import_id}"
             con.execute(
-                f"SET memory_limit = '1GB'; SET temp_directory = '{work_dir / 'spill'}'; "
-                "SET enable_progress_bar = false"
+                f"SET memory_limit = '1GB'; SET temp_directory = '{spill}'; SET enable_progress_bar = false"
             )
             _queue_log_into(connection, con, paths, site, summary, progress)
         finally:
             con.close()
-            for leftover in work_dir.glob(f"queue-log-{summary.import_id}.duckdb*"):
-                leftover.unlink(missing_ok=True)
 
     return load
+
+
+def _duckdb_connection(connection: Connection) -> duckdb.DuckDBPyConnection:
+    """The DuckDB connection under SQLAlchemy's (duckdb_engine wraps it)."""
+    raw = connection.connection.driver_connection
+    return raw if isinstance(raw, duckdb.DuckDBPyConnection) else raw._ConnectionWrapper__c  # type: ignore[union-attr]
+
+
+def _embedded_load(
+    connection: Connection, paths: list[tuple[Path, str]], site: SiteContext, summary: ImportSummary,
+    progress: Progress,
+) -> None:  # fmt: skip
+    """The embedded warehouse: everything runs as SQL in its own DuckDB (no second engine,
+    no Arrow copies of events or legs, one memory limit). The files are read on a cursor
+    (a second connection of the same instance, in its own transaction: a line DuckDB's
+    CSV reader refuses must not abort the import's) into an in-memory database attached
+    for this import; the import's transaction reads it from there."""
+    warehouse = _duckdb_connection(connection)
+    # Named apart from any other import running in this process (the web server's).
+    work = f"ql_work_{summary.import_id}_{uuid.uuid4().hex[:12]}"
+    reader = warehouse.cursor()
+
+    def release() -> None:
+        reader.close()
+        detach = warehouse.cursor()
+        try:
+            detach.execute(f"DETACH DATABASE IF EXISTS {work}")
+        finally:
+            detach.close()
+
+    try:
+        reader.execute("SET enable_progress_bar = false")
+        reader.execute(f"ATTACH ':memory:' AS {work}")
+        reader.execute(f"USE {work}")
+        _queue_log_into(
+            connection, warehouse, paths, site, summary, progress, reader=reader, work=work, release=release
+        )
+    finally:
+        release()
 
 
 def _queue_log_into(
@@ -60,59 +102,126 @@ def _queue_log_into(
     site: SiteContext,
     summary: ImportSummary,
     progress: Progress,
+    *,
+    reader: duckdb.DuckDBPyConnection | None = None,
+    work: str | None = None,
+    release: Callable[[], None] | None = None,
 ) -> None:
+    """Read, store the events, rebuild legs and agent states. ``con`` runs the SQL over
+    the events: the warehouse's own DuckDB when ``reader`` (a cursor reading the files into
+    the attached catalog ``work``, which ``release`` drops) is given, else a working DuckDB
+    beside PostgreSQL."""
+    embedded = reader is not None
     progress("reading queue_log lines")
-    report = queue_log.read_files(con, paths, site)
+    report = queue_log.read_files(reader if reader is not None else con, paths, site)
     summary.lines += report.lines
     summary.duplicates += report.duplicates
     summary.rejections.extend(report.rejections)
     summary.rejected = len(summary.rejections)
     summary.unknown_events.update(report.unknown_events)
+    ql_new = f"{work}.ql_new" if embedded else "ql_new"
+    import_id = int(summary.import_id or 0)
 
     progress("storing new events")
-    # A stream: a file of any size never sits whole in Python memory.
-    distinct = con.execute("SELECT count(*) FROM ql_new").fetchall()[0][0]
-    events = con.sql(
-        f"SELECT *, CAST({int(summary.import_id or 0)} AS BIGINT) AS import_id FROM ql_new"
-    ).to_arrow_reader(_EVENTS_PER_BATCH)
-    try:
-        inserted = insert_new_rows(connection, queue_log_events, events)
-    finally:
-        events.close()  # the working connection takes no other query while a stream is open
+    distinct = con.execute(f"SELECT count(*) FROM {ql_new}").fetchall()[0][0]
+    if embedded:
+        columns = ", ".join(queue_log.EVENT_COLUMNS)
+        result = con.execute(
+            f"INSERT INTO queue_log_events ({columns}, import_id) "
+            f"SELECT {columns}, {import_id} FROM {ql_new} s "
+            "WHERE NOT EXISTS (SELECT 1 FROM queue_log_events t WHERE t.event_id = s.event_id)"
+        ).fetchall()
+        inserted = int(result[0][0]) if result else 0
+    else:
+        # A stream: a file of any size never sits whole in Python memory.
+        events = con.sql(f"SELECT *, CAST({import_id} AS BIGINT) AS import_id FROM ql_new").to_arrow_reader(
+            _EVENTS_PER_BATCH
+        )
+        try:
+            inserted = insert_new_rows(connection, queue_log_events, events)
+        finally:
+            events.close()  # the working connection takes no other query while a stream is open
     summary.duplicates += distinct - inserted
     if inserted == 0:
         return
+    agents = _agents_of(con, ql_new)
     # Nothing new: a pure re-import changes nothing. Otherwise rebuild every call and agent
     # the file mentions (a superset of what the new lines touch; the result is the same).
     progress("rebuilding legs")
-    calls = con.sql("SELECT DISTINCT callid FROM ql_new").to_arrow_table()
-    stored_calls = _stored_events_of_calls(connection, site.code, calls, summary.import_id or 0)
-    relation = "ql_new"
-    if stored_calls.num_rows:
-        # Events of these calls from earlier imports; a line of this file stored before is
-        # in both, hence one row per event id.
-        con.register("_fw_stored", stored_calls)
-        con.execute(
-            """CREATE OR REPLACE TEMP TABLE ql_calls AS
-               SELECT DISTINCT ON (event_id) * FROM (
-                 SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
-                 FROM ql_new
-                 UNION ALL
-                 SELECT event_id, site, time_s, callid, queue, agent, event, data1, data2, data3, data4, data5
-                 FROM _fw_stored)"""
-        )
-        con.unregister("_fw_stored")
-        relation = "ql_calls"
-    legs = queue_log.build_legs(con, relation, site)
-    legs = legs.append_column("import_id", pa.array([summary.import_id] * legs.num_rows, pa.int64()))
-    # Legs are keyed by call, queue and arrival: unique among themselves by construction.
-    new, existed_legs = replace_rows(connection, contacts, legs)
-    summary.contacts += new
-    summary.incomplete += int(pc.sum(pc.equal(legs.column("outcome"), "incomplete")).as_py() or 0)
-    del existed_legs  # replaced legs of calls that gained events: neither new nor duplicates
+    if embedded:
+        new, incomplete = _rebuild_legs_embedded(con, site, ql_new, import_id)
+        summary.contacts += new
+        summary.incomplete += incomplete
+    else:
+        calls = con.sql("SELECT DISTINCT callid FROM ql_new").to_arrow_table()
+        stored_calls = _stored_events_of_calls(connection, site.code, calls, import_id)
+        relation = "ql_new"
+        if stored_calls.num_rows:
+            # Events of these calls from earlier imports; a line of this file stored before is
+            # in both, hence one row per event id.
+            con.register("_fw_stored", stored_calls)
+            con.execute(
+                """CREATE OR REPLACE TEMP TABLE ql_calls AS
+                   SELECT DISTINCT ON (event_id) * FROM (
+                     SELECT event_id, site, time_s, callid, queue, agent, event,
+                            data1, data2, data3, data4, data5
+                     FROM ql_new
+                     UNION ALL
+                     SELECT event_id, site, time_s, callid, queue, agent, event,
+                            data1, data2, data3, data4, data5
+                     FROM _fw_stored)"""
+            )
+            con.unregister("_fw_stored")
+            relation = "ql_calls"
+        legs = queue_log.build_legs(con, relation, site)
+        legs = legs.append_column("import_id", pa.array([import_id] * legs.num_rows, pa.int64()))
+        # Legs are keyed by call, queue and arrival: unique among themselves by construction.
+        new, existed_legs = replace_rows(connection, contacts, legs)
+        summary.contacts += new
+        summary.incomplete += int(pc.sum(pc.equal(legs.column("outcome"), "incomplete")).as_py() or 0)
+        del existed_legs  # replaced legs of calls that gained events: neither new nor duplicates
 
     progress("rebuilding agent states")
-    summary.agent_states += _rebuild_agent_states(connection, con, site, summary.import_id or 0)
+    if release is not None:
+        release()  # the read lines are not needed any more: their memory goes to the states
+    summary.agent_states += _rebuild_agent_states(connection, con, site, import_id, agents, embedded)
+
+
+def _rebuild_legs_embedded(
+    con: duckdb.DuckDBPyConnection, site: SiteContext, ql_new: str, import_id: int
+) -> tuple[int, int]:
+    """Legs of every call in ``ql_new`` rebuilt from all its stored events (the new ones
+    were just stored), replacing the stored legs with the same keys, in the warehouse's
+    own DuckDB. Returns (legs that are new, incomplete legs)."""
+    stored_before = "FROM queue_log_events WHERE site = ? AND import_id <> ?"
+    earlier = con.execute(f"SELECT count(*) {stored_before}", [site.code, import_id]).fetchall()[0][0]
+    if earlier:
+        earlier = con.execute(
+            f"SELECT count(*) {stored_before} AND callid IN (SELECT callid FROM {ql_new})",
+            [site.code, import_id],
+        ).fetchall()[0][0]
+    events = ql_new
+    if earlier:
+        # Calls that began in earlier files: stitch them from every stored event (each
+        # stored once, the lines of this file included).
+        columns = ", ".join(queue_log.EVENT_COLUMNS)
+        events = (
+            f"(SELECT {columns} FROM queue_log_events WHERE site = {queue_log._quote(site.code)} "
+            f"AND callid IN (SELECT callid FROM {ql_new}))"
+        )
+    sql, params = queue_log.legs_sql(events, site)
+    # (A temp table of this transaction: a failure rolls it back with everything else.)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _fw_legs AS {sql}", params)
+    replaced = con.execute(
+        "DELETE FROM contacts WHERE contact_id IN (SELECT contact_id FROM _fw_legs)"
+    ).fetchall()
+    columns = ", ".join(d[0] for d in con.execute("SELECT * FROM _fw_legs LIMIT 0").description)
+    written = con.execute(
+        f"INSERT INTO contacts ({columns}, import_id) SELECT {columns}, {import_id} FROM _fw_legs"
+    ).fetchall()
+    incomplete = con.execute("SELECT count(*) FROM _fw_legs WHERE outcome = 'incomplete'").fetchall()
+    con.execute("DROP TABLE _fw_legs")
+    return int(written[0][0]) - int(replaced[0][0]), int(incomplete[0][0])
 
 
 def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table, import_id: int) -> pa.Table:
@@ -150,20 +259,31 @@ def _stored_events_of_calls(connection: Connection, site: str, calls: pa.Table, 
     return table.cast(queue_log.EVENT_SCHEMA) if table.num_rows else queue_log.EVENT_SCHEMA.empty_table()
 
 
-def _rebuild_agent_states(
-    connection: Connection, con: duckdb.DuckDBPyConnection, site: SiteContext, import_id: int
-) -> int:
-    """Rebuild the states of every agent the new events mention, from the day before the
-    first new event onward, out of all stored events and contacts of those agents."""
-    bounds = con.execute(
-        "SELECT min(time_s), max(time_s) FROM ql_new WHERE agent NOT IN ('', 'NONE')"
-    ).fetchall()[0]
+def _agents_of(con: duckdb.DuckDBPyConnection, ql_new: str) -> tuple[float | None, list[tuple[str, int]]]:
+    """(time of the first event that names an agent, [(agent, events)] in agent order)."""
     per_agent = con.execute(
-        "SELECT agent, count(*) FROM ql_new WHERE agent NOT IN ('', 'NONE') GROUP BY agent ORDER BY agent"
+        f"SELECT agent, count(*), min(time_s) FROM {ql_new} WHERE agent NOT IN ('', 'NONE') "
+        "GROUP BY agent ORDER BY agent"
     ).fetchall()
-    if not per_agent or bounds[0] is None:
+    first = min((row[2] for row in per_agent), default=None)
+    return (float(first) if first is not None else None), [(row[0], int(row[1])) for row in per_agent]
+
+
+def _rebuild_agent_states(
+    connection: Connection,
+    con: duckdb.DuckDBPyConnection,
+    site: SiteContext,
+    import_id: int,
+    agents: tuple[float | None, list[tuple[str, int]]],
+    embedded: bool = False,
+) -> int:
+    """Rebuild the states of every agent the new events mention (``agents``: _agents_of
+    the new events), from the day before the first new event onward, out of all stored
+    events and contacts of those agents."""
+    first_s, per_agent = agents
+    if not per_agent or first_s is None:
         return 0
-    from_s = float(bounds[0]) - _STATE_LOOKBACK_S
+    from_s = first_s - _STATE_LOOKBACK_S
     from_utc = datetime.fromtimestamp(from_s, UTC).replace(tzinfo=None)
     # States are cut at local midnight, so replacing everything from the first cut on
     # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
@@ -172,7 +292,7 @@ def _rebuild_agent_states(
     # Agents in chunks of about _EVENTS_PER_CHUNK events: memory stays bounded by the
     # chunk, not the file, and a small import is one chunk.
     for chunk in _chunks(per_agent, _EVENTS_PER_CHUNK):
-        table = _agent_states_of(connection, con, site, chunk, from_s, from_utc, cut)
+        timelines = _timelines_of(connection, site, chunk, from_s, from_utc)
         connection.execute(
             text(
                 "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' AND agent IN :agents "
@@ -180,8 +300,13 @@ def _rebuild_agent_states(
             ).bindparams(bindparam("agents", expanding=True)),
             {"site": site.code, "agents": chunk, "cut": cut},
         )
+        # Every stored state these keys could meet was deleted just above.
+        if embedded:
+            written += agent_timelines.insert_states(con, site, timelines, cut, import_id)
+            continue
+        table = agent_timelines.states_table(con, site, timelines)
+        table = table.filter(pc.greater_equal(table.column("started_at"), pa.scalar(cut, pa.timestamp("us"))))
         if table.num_rows:
-            # Every stored state these keys could meet was deleted just above.
             table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
             written += append_rows(connection, agent_states, table)
     return written
@@ -201,16 +326,11 @@ def _chunks(counts: list[tuple[str, int]], size: int) -> list[list[str]]:
     return groups
 
 
-def _agent_states_of(
-    connection: Connection,
-    con: duckdb.DuckDBPyConnection,
-    site: SiteContext,
-    agents: list[str],
-    from_s: float,
-    from_utc: datetime,
-    cut: datetime,
+def _timelines_of(
+    connection: Connection, site: SiteContext, agents: list[str], from_s: float, from_utc: datetime
 ) -> pa.Table:
-    """The rebuilt states of ``agents`` from ``cut`` on, from every stored event and contact."""
+    """The timelines (agent_timelines.timelines) of ``agents`` from ``from_s`` on, from every
+    stored event and contact."""
     in_agents = bindparam("agents", expanding=True)
     session_rows = connection.execute(
         text(
@@ -238,9 +358,7 @@ def _agent_states_of(
         )
         for agent in agents
     })  # fmt: skip
-    timelines = agent_timelines.timelines(steps, _handled(connection, site.code, agents, from_utc))
-    table = agent_timelines.states_table(con, site, timelines)
-    return table.filter(pc.greater_equal(table.column("started_at"), pa.scalar(cut, pa.timestamp("us"))))
+    return agent_timelines.timelines(steps, _handled(connection, site.code, agents, from_utc))
 
 
 def _handled(connection: Connection, site: str, agents: list[str], since: datetime) -> pa.Table:

@@ -50,7 +50,6 @@ from zoneinfo import ZoneInfo
 
 import duckdb
 import pyarrow as pa
-import pyarrow.compute as pc
 
 from floorwalker.contacts.arrow import CONTACT_SCHEMA
 from floorwalker.contacts.ingest import Rejection, SiteContext
@@ -259,13 +258,17 @@ def _is_number(text: str) -> bool:
 def read_files(
     con: duckdb.DuckDBPyConnection, paths: list[tuple[Path, str]], site: SiteContext
 ) -> ReadReport:
-    """Read every (path, display name) into the temp table ``ql_new`` (one row per distinct
-    valid line: EVENT_COLUMNS) and report lines, duplicates, rejections and unknown events."""
-    con.execute("CREATE OR REPLACE TEMP TABLE ql_lines (file VARCHAR, line BIGINT, text VARCHAR)")
+    """Read every (path, display name) into the relation ``ql_new`` (one row per distinct
+    valid line: EVENT_COLUMNS) and report lines, duplicates, rejections and unknown events.
+
+    The working tables (ql_fields, ql_checked, ql_new) are made in ``con``'s current catalog:
+    an in-memory database of the caller's, which other connections of the same DuckDB
+    instance can read (the embedded warehouse inserts from it directly)."""
+    con.execute("CREATE OR REPLACE TABLE ql_lines (file VARCHAR, line BIGINT, text VARCHAR)")
     # One row per line: the number of fields up to the last non-empty one, fields 1–9, the
     # rest joined by '|' (data5 and beyond), and the line itself where it was read whole.
     con.execute(
-        "CREATE OR REPLACE TEMP TABLE ql_fields (file VARCHAR, line BIGINT, n INTEGER, "
+        "CREATE OR REPLACE TABLE ql_fields (file VARCHAR, line BIGINT, n INTEGER, "
         + ", ".join(f"f{i} VARCHAR" for i in range(1, 10))
         + ", rest VARCHAR, text VARCHAR)"
     )
@@ -289,7 +292,7 @@ def read_files(
     # text so the log form and the table form of one event hash alike.
     event_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key=f"{_quote(site.code)} || '|' || canonical")
     con.execute(
-        f"""CREATE OR REPLACE TEMP TABLE ql_checked AS
+        f"""CREATE OR REPLACE TABLE ql_checked AS
         WITH typed AS (
           SELECT file, line, n, text, f1, rest,
                  TRY_CAST(trim(f1) AS DOUBLE) AS time_s,
@@ -299,9 +302,24 @@ def read_files(
                  coalesce(f9, '') AS data4, coalesce(rest, '') AS data5
           FROM ql_fields WHERE n > 1 OR trim(coalesce(f1, '')) <> ''
         ), canon AS (
-          SELECT *, rtrim(concat_ws('|', CAST(time_s AS VARCHAR), callid, queue, agent, event,
-                                    data1, data2, data3, data4, data5), '|') AS canonical
-          FROM typed
+          -- rtrim(concat_ws('|', CAST(time_s AS VARCHAR), callid, queue, agent, event, data1,
+          -- …, data5), '|') wherever it matters (a line with an event word: it cannot end in
+          -- '|'; only data5 can hold one), spelled out: rtrim with characters and double to
+          -- text were half the cost of checking a line. Whole seconds print as digits + '.0'.
+          SELECT *, concat(
+              CASE WHEN time_s >= 1e8 AND time_s < 1e10 AND time_s = trunc(time_s)
+                   THEN CAST(CAST(time_s AS BIGINT) AS VARCHAR) || '.0'
+                   ELSE CAST(time_s AS VARCHAR) END,
+              '|', callid, '|', queue, '|', agent, '|', event,
+              CASE WHEN last_data <> '' THEN '|' || data1 || '|' || data2 || '|' || data3 || '|' || data4
+                                              || '|' || last_data
+                   WHEN data4 <> '' THEN '|' || data1 || '|' || data2 || '|' || data3 || '|' || data4
+                   WHEN data3 <> '' THEN '|' || data1 || '|' || data2 || '|' || data3
+                   WHEN data2 <> '' THEN '|' || data1 || '|' || data2
+                   WHEN data1 <> '' THEN '|' || data1
+                   ELSE '' END) AS canonical
+          FROM (SELECT *, CASE WHEN ends_with(data5, '|') THEN rtrim(data5, '|') ELSE data5 END AS last_data
+                FROM typed)
         ), checked AS (
           SELECT file, line, text, f1 AS time_text, time_s, callid, queue, agent, event,
           data1, data2, data3, data4, data5,
@@ -359,9 +377,9 @@ def read_files(
     con.execute("DROP VIEW IF EXISTS ql_new")
     con.execute("DROP TABLE IF EXISTS ql_new")
     if repeats:
-        con.execute(f"CREATE TEMP TABLE ql_new AS SELECT DISTINCT ON (event_id) * FROM ({valid_events})")
+        con.execute(f"CREATE TABLE ql_new AS SELECT DISTINCT ON (event_id) * FROM ({valid_events})")
     else:
-        con.execute(f"CREATE TEMP VIEW ql_new AS {valid_events}")
+        con.execute(f"CREATE VIEW ql_new AS {valid_events}")
     valid = report.lines - len(report.rejections)
     distinct = con.execute("SELECT count(*) FROM ql_new").fetchone()[0]  # type: ignore[index]
     report.duplicates = valid - distinct
@@ -378,6 +396,14 @@ def read_files(
 
 def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -> pa.Table:
     """Contacts (legs) of every call in the relation ``events`` (EVENT_COLUMNS), as Arrow."""
+    sql, params = legs_sql(events, site)
+    return _to_contacts(con.sql(sql, params=params).to_arrow_table())
+
+
+def legs_sql(events: str, site: SiteContext) -> tuple[str, list[Any]]:
+    """A query (and its parameters) for the legs of every call in the relation ``events``
+    (EVENT_COLUMNS): the columns of ``contacts`` it knows, in the warehouse's types, ordered
+    by arrival. Run where the events are (the embedded warehouse inserts it as is)."""
     queues = sorted(set(site.wrapup_s) | set(site.channels))
     wrap_cases = " ".join(
         f"WHEN {_quote(q)} THEN {float(wrap)!r}" for q in queues if (wrap := site.wrapup_for(q)) is not None
@@ -394,10 +420,8 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
     outcome_cases = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in TERMINAL.items())
     opener_outcome = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in LEG_OPENERS.items() if o)
     contact_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
-    previous_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="previous_key")
     calls = ", ".join(_quote(e) for e in CALL_EVENTS)
-    result = con.sql(
-        f"""
+    sql = f"""
         WITH ev AS (
           SELECT *, {_RANK_SQL} AS rank FROM {events} WHERE event IN ({calls})
         ), numbered AS (
@@ -462,13 +486,24 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
               ELSE 'incomplete' END AS outcome
           FROM counted
         ), linked AS (
-          SELECT *, lag(source_key) OVER (PARTITION BY callid ORDER BY arrived_s, source_key) AS previous_key
-          FROM keyed
+          -- the previous leg's id is its contact_id (one hash per leg, not two)
+          SELECT *, lag(contact_id) OVER (PARTITION BY callid ORDER BY arrived_s, source_key)
+                      AS previous_contact_id
+          FROM (SELECT *, {contact_id} AS contact_id FROM keyed)
         )
         SELECT
-          {contact_id} AS contact_id, '{SOURCE}' AS source, source_key, ? AS site, queue,
+          contact_id, '{SOURCE}' AS source, source_key, ? AS site, queue,
           {channel_sql} AS channel, 'inbound' AS direction,
           nullif(nullif(nullif(trim(callerid), ''), 'unknown'), 'anonymous') AS customer_key,
+          make_timestamp(arrived_us) AS arrived_at,
+          make_timestamp(local_us) AS arrived_local,
+          CAST((local_us - arrived_us) // 1000000 AS INTEGER) AS utc_offset_s,
+          make_timestamp(answered_us) AS answered_at,
+          make_timestamp(ended_us) AS ended_at,
+          wait_s, talk_s, hold_s, CAST(wrapup_s AS DOUBLE) AS wrapup_s, outcome, agent, disposition,
+          ring_attempts, previous_contact_id
+        FROM (
+        SELECT *,
           CAST(round(arrived_s * 1e6) AS BIGINT) AS arrived_us,
           epoch_us(timezone(?, timezone('UTC', make_timestamp(CAST(round(arrived_s * 1e6) AS BIGINT)))))
             AS local_us,
@@ -484,18 +519,15 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
           CASE WHEN outcome IN ('answered','transferred') THEN calltime END AS talk_s,
           CAST(NULL AS DOUBLE) AS hold_s,
           CASE WHEN outcome IN ('answered','transferred') THEN {wrap_sql} END AS wrapup_s,
-          outcome,
           CASE WHEN outcome IN ('answered','transferred') THEN coalesce(connect_agent, end_agent) END
             AS agent,
           CAST(NULL AS VARCHAR) AS disposition,
-          CAST(rings AS INTEGER) AS ring_attempts,
-          CASE WHEN previous_key IS NOT NULL THEN {previous_id} END AS previous_contact_id
+          CAST(rings AS INTEGER) AS ring_attempts
         FROM linked
+        ) AS final
         ORDER BY arrived_s, source_key
-        """,
-        params=[site.code, site.code, site.time_zone],
-    ).to_arrow_table()
-    return _to_contacts(result)
+        """
+    return sql, [site.code, site.code, site.time_zone]
 
 
 def _quote(text: str) -> str:
@@ -503,44 +535,11 @@ def _quote(text: str) -> str:
 
 
 def _to_contacts(raw: pa.Table) -> pa.Table:
-    """Epoch microseconds (UTC, and the site's wall clock computed in SQL) to the contacts schema."""
-
-    def naive_utc(name: str) -> pa.Array:
-        return raw.column(name).cast(pa.timestamp("us"))
-
-    arrived = naive_utc("arrived_us")
-    local = raw.column("local_us").cast(pa.timestamp("us"))
-    offset_array = pc.divide(pc.subtract(raw.column("local_us"), raw.column("arrived_us")), 1_000_000).cast(
-        pa.int32()
-    )
-    columns: dict[str, Any] = {
-        "contact_id": raw.column("contact_id"),
-        "source": raw.column("source"),
-        "source_key": raw.column("source_key"),
-        "site": raw.column("site"),
-        "queue": raw.column("queue"),
-        "channel": raw.column("channel"),
-        "direction": raw.column("direction"),
-        "customer_key": raw.column("customer_key"),
-        "arrived_at": arrived,
-        "arrived_local": local,
-        "utc_offset_s": offset_array,
-        "answered_at": naive_utc("answered_us"),
-        "ended_at": naive_utc("ended_us"),
-        "wait_s": raw.column("wait_s"),
-        "talk_s": raw.column("talk_s"),
-        "hold_s": raw.column("hold_s"),
-        "wrapup_s": raw.column("wrapup_s").cast(pa.float64()),
-        "outcome": raw.column("outcome"),
-        "agent": raw.column("agent"),
-        "disposition": raw.column("disposition"),
-        "ring_attempts": raw.column("ring_attempts"),
-        "previous_contact_id": raw.column("previous_contact_id"),
-    }
-    n = raw.num_rows
+    """legs_sql's result in the contacts schema (the columns it does not know are NULL)."""
+    n, known = raw.num_rows, set(raw.column_names)
     return pa.table(
         {
-            name: columns.get(name, pa.nulls(n, CONTACT_SCHEMA.field(name).type))
+            name: raw.column(name) if name in known else pa.nulls(n, CONTACT_SCHEMA.field(name).type)
             for name in CONTACT_SCHEMA.names
         },
         schema=CONTACT_SCHEMA,
