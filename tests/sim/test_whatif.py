@@ -3,6 +3,8 @@ numbers on tiny scenarios."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from floorwalker.sim.distributions import Distribution
@@ -222,3 +224,33 @@ def test_volume_change_keeps_the_same_customers() -> None:
     assert abs(n[:, 1].mean() - 60) < 4 * np.sqrt(60 / 200)
     merged = dataclasses.replace(more, queues=())
     assert common_cap(base.scenario, merged)[0].arrival_cap is None
+
+
+def test_headline_asa_leaves_out_deferred_work() -> None:
+    """Voice beside e-mail: the ASA shown first is the voice queue's own (an inbox's hours
+    would swamp the seconds on the phone); the all-queue ASA stays beside it."""
+    never = Distribution("constant", mean_s=1e9)
+
+    def q(name: str, channel: str, rate: float) -> Queue:
+        return Queue(name, (rate, rate), Distribution("exponential", mean_s=180.0),
+                     Distribution("constant", mean_s=0.0), never, channel=channel)  # fmt: skip
+
+    sc = Scenario(
+        1800.0,
+        2,
+        (q("calls", "voice", 15.0), q("mail", "email", 40.0)),
+        (AgentGroup("phones", (2, 2), {"calls": 1}), AgentGroup("inbox", (1, 1), {"mail": 1})),
+    )
+    out = compare(sc, sc, replications=4, seed=3)
+    b = out["totals"]["baseline"]
+    voice = compare(
+        dataclasses.replace(sc, queues=sc.queues[:1], groups=sc.groups[:1]),
+        dataclasses.replace(sc, queues=sc.queues[:1], groups=sc.groups[:1]),
+        replications=4,
+        seed=3,
+    )["totals"]["baseline"]
+    assert b["real_time_asa_s"] < b["asa_s"]  # the inbox waits far longer
+    assert "real_time_asa_s" not in voice  # one kind of queue: plain ASA only
+    assert b["real_time_asa_s_ci"][0] <= b["real_time_asa_s"] <= b["real_time_asa_s_ci"][1]
+    assert out["difference"]["real_time_asa_s"] == 0
+    assert all("real_time_asa_s" in r["baseline"] for r in out["intervals"])

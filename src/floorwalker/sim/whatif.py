@@ -37,6 +37,7 @@ from typing import Any
 import numpy as np
 
 from floorwalker.errors import InvalidInput
+from floorwalker.metrics.rollup import REAL_TIME_CHANNELS
 from floorwalker.sim.distributions import Distribution
 from floorwalker.sim.engine import simulate
 from floorwalker.sim.history import Baseline
@@ -410,10 +411,20 @@ def common_cap(baseline: Scenario, scenario: Scenario) -> tuple[Scenario, Scenar
     return dataclasses.replace(baseline, arrival_cap=cap), dataclasses.replace(scenario, arrival_cap=cap)
 
 
-def _per_replication(result: SimulationResult) -> dict[str, np.ndarray]:
-    """Each replication's totals over the whole horizon: counts and ratios (NaN where
-    undefined)."""
-    c = {k: v.sum(axis=(1, 2)) for k, v in result.counts.items()}
+def real_time_queues(sc: Scenario) -> list[int] | None:
+    """Indices of the queues on real-time channels (voice, chat, messaging) when the scenario
+    also has deferred ones (e-mail, back office), else None. A headline ASA over both would
+    mix seconds on the phone with hours in an inbox (the overview's ASA tile is voice and
+    chat only for the same reason), so the page shows ASA over these queues first."""
+    rt = [i for i, q in enumerate(sc.queues) if q.channel in REAL_TIME_CHANNELS]
+    return rt if rt and len(rt) < len(sc.queues) else None
+
+
+def _per_replication(result: SimulationResult, queues: list[int] | None = None) -> dict[str, np.ndarray]:
+    """Each replication's totals over the whole horizon (``queues``: only those), counts and
+    ratios (NaN where undefined)."""
+    qs = slice(None) if queues is None else queues
+    c = {k: v[:, :, qs].sum(axis=(1, 2)) for k, v in result.counts.items()}
     busy, idle = result.busy_s.sum(axis=(1, 2)), result.idle_s.sum(axis=(1, 2))
 
     def ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:
@@ -465,11 +476,27 @@ def compare(baseline: Scenario, scenario: Scenario, replications: int, seed: int
         for i, (ra, rb) in enumerate(zip(rows_a, rows_b, strict=True))
         if ra["offered"] > 0 or rb["offered"] > 0
     ]
+    totals = {"baseline": a.metrics(everything), "scenario": b.metrics(everything)}
+    difference = paired_difference(a, b)
+    rt_a, rt_b = real_time_queues(baseline), real_time_queues(scenario)
+    if rt_a is not None and rt_b is not None:
+        for side, res, rt in (("baseline", a, rt_a), ("scenario", b, rt_b)):
+            window = res.metrics(everything, queues=rt)
+            totals[side]["real_time_asa_s"] = window["asa_s"]
+            totals[side]["real_time_asa_s_ci"] = window["asa_s_ci"]
+            per = res.metrics(everything, queues=rt, per_interval=True)["intervals"]
+            for row in intervals:
+                rt_row = per[row["interval"]]
+                row[side]["real_time_asa_s"] = rt_row["asa_s"]
+                row[side]["real_time_asa_s_ci"] = rt_row["asa_s_ci"]
+        diff, ci = mean_ci(_per_replication(b, rt_b)["asa_s"] - _per_replication(a, rt_a)["asa_s"])
+        difference["real_time_asa_s"] = None if diff is None else round(diff, 2)
+        difference["real_time_asa_s_ci"] = None if ci is None else [round(ci[0], 2), round(ci[1], 2)]
     return {
         "replications": replications,
         "seed": seed,
         "interval_s": baseline.interval_s,
-        "totals": {"baseline": a.metrics(everything), "scenario": b.metrics(everything)},
-        "difference": paired_difference(a, b),
+        "totals": totals,
+        "difference": difference,
         "intervals": intervals,
     }
