@@ -102,7 +102,9 @@ def day_plan(session: Session, warehouse: Connection, actor: Actor, site: str | 
             Demand(r.start.replace(tzinfo=UTC).astimezone(zone), c, r.aht_s)
             for r, c in zip(fc, contacts, strict=True)
         ]
-        reqs = queue_requirements(plan, demand, version.interval_min)
+        reqs = queue_requirements(
+            plan, demand, version.interval_min, service.workable_intervals(session, q.code, demand)
+        )
         later = sum(c for r, c in zip(fc, contacts, strict=True) if r.start + step > now)
         steps.append(version.interval_min)
         thresholds.append(plan.answer_s)
@@ -146,7 +148,8 @@ def intraday(
     the reforecast, scheduled agents (the published schedule's shifts as they stand now,
     edits included: minutes on shift and not in a block / interval minutes), gap =
     scheduled − required, and the projected service level of the scheduled agents (pooled
-    over the site's queues, Erlang C or A; None without contacts); per queue the ratio of
+    over the site's queues, Erlang C or A; None without contacts, and where no agent is
+    needed or scheduled: deferred work outside business hours); per queue the ratio of
     actual to forecast so far. ``plan``: the day's ``day_plan`` when the caller has it."""
     plan = plan or day_plan(session, warehouse, actor, site, day, now)
     moments = sorted(plan.rows)
@@ -170,8 +173,10 @@ def intraday(
                 "required": row["required"],
                 "scheduled": have,
                 "gap": None if have is None else round(have - row["required"], 2),
+                # Nobody needed and nobody on: the site is closed and what arrives is
+                # deferred work waiting for opening hours, not a service level of 0.
                 "projected_service_level": None
-                if levels is None or levels[i] is None
+                if levels is None or levels[i] is None or (row["required"] == 0 and not have)
                 else round(levels[i] or 0.0, 4),
             }
         )

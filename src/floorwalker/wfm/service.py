@@ -3,6 +3,7 @@ planning settings, and a week's staffing requirements from saved forecasts."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
@@ -31,6 +32,19 @@ def _queue_site(session: Session, queue: str) -> Site:
     if site is None:
         raise NotFound(f"--queue: no queue with code '{queue}'", field="queue")
     return site
+
+
+def workable_intervals(session: Session, queue: str, demand: Sequence[Demand]) -> list[bool] | None:
+    """One flag per demand interval: inside the queue's site's business hours. Deferred
+    work (e-mail, back office) is staffed only in these (items wait overnight); None when
+    the site states no hours (any interval is workable)."""
+    hours = _queue_site(session, queue).business_hours or {}
+    if not any(hours.values()):
+        return None
+    return [
+        is_open(hours, d.interval_start.weekday(), d.interval_start.hour * 60 + d.interval_start.minute)
+        for d in demand
+    ]
 
 
 def queue_time_zone(session: Session, queue: str) -> str:
@@ -259,15 +273,9 @@ def week_requirements(
         rows = [r for r in versions.adjusted_rows(session, actor, version_id) if start <= r.start < end]
         local = ZoneInfo(zone)
         demand = [Demand(r.start.replace(tzinfo=UTC).astimezone(local), r.contacts, r.aht_s) for r in rows]
-        # Deferred work is staffed in the site's business hours (items wait overnight).
-        hours = _queue_site(session, q.code).business_hours or {}
-        workable = (
-            [is_open(hours, d.interval_start.weekday(), d.interval_start.hour * 60 + d.interval_start.minute)
-             for d in demand]
-            if any(hours.values())
-            else None
-        )  # fmt: skip
-        reqs = queue_requirements(plan, demand, version.interval_min, workable)
+        reqs = queue_requirements(
+            plan, demand, version.interval_min, workable_intervals(session, q.code, demand)
+        )
         out.extend(reqs)
         queues.append(
             {
