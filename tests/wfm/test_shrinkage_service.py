@@ -28,9 +28,14 @@ def _states(stores) -> None:
         ]))  # fmt: skip
 
 
+def _now(monkeypatch, moment: datetime) -> None:
+    monkeypatch.setattr("floorwalker.clock.utcnow", lambda: moment)
+
+
 def test_planned_vs_actual_per_team_day_and_reason(stores, db, monkeypatch) -> None:
     built = published_day(stores, db, monkeypatch)
     _states(stores)
+    _now(monkeypatch, at(24 * 7))  # a week later: the whole day has happened
     dan = built["people"][3]
     db.add(TimeOffRequest(employee_id=dan.id, start_utc=at(0), end_utc=at(24), start_local=at(0),
                           end_local=at(24), status="approved", created_by="dan",
@@ -77,3 +82,19 @@ def test_planned_vs_actual_per_team_day_and_reason(stores, db, monkeypatch) -> N
     assert out["total"]["paid_min"] == 480 * 3 + 240
     monday = [w for w in week["weeks"] if w["team"] == "Red"]
     assert len(monday) == 1 and monday[0]["paid_min"] == r["paid_min"] + 240  # dan's Monday shift
+
+
+def test_only_time_that_has_happened_counts(stores, db, monkeypatch) -> None:
+    """At noon bob has been late 30 minutes and nothing after noon counts yet (his afternoon
+    is not 'absence'); before anyone's shift the day has no shrinkage at all."""
+    published_day(stores, db, monkeypatch)
+    _states(stores)
+    _now(monkeypatch, at(12))
+    with stores.warehouse.connect() as wh:
+        noon = {r["team"]: r for r in shrinkage_service.shrinkage(db, wh, MANAGER, "LON", DAY, DAY)["days"]}
+        _now(monkeypatch, at(5))
+        early = shrinkage_service.shrinkage(db, wh, MANAGER, "LON", DAY, DAY)
+    b = noon["Blue"]
+    assert 0 < b["paid_min"] <= 180 and b["absence_min"] == 30
+    assert noon["Red"]["absence_min"] < 480 - 90  # cy is absent only until now
+    assert early["days"] == [] and early["total"]["paid_min"] == 0

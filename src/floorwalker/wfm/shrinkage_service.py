@@ -10,6 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, select
 from sqlalchemy.orm import Session
 
+from floorwalker import clock
 from floorwalker.auth.permissions import Actor
 from floorwalker.contacts.models import agent_states
 from floorwalker.errors import InvalidInput, NotFound
@@ -82,7 +83,8 @@ def shrinkage(
     """Paid-time shrinkage of the site's published shifts on site-local days ``first`` …
     ``last`` (inclusive; optionally one team's) that ``actor`` may see (supervisors their
     teams): per day and team, per week (Monday) and team, by reason, and in total; minutes
-    and fractions of paid time (docs/adherence.md, "Shrinkage")."""
+    and fractions of paid time (docs/adherence.md, "Shrinkage"). Only minutes before now
+    count: today's shifts up to now, later shifts not at all."""
     versions.require_reader(actor)
     if last < first:
         raise InvalidInput("end: must not be before start", field="end")
@@ -124,12 +126,20 @@ def shrinkage(
     leave = _leave(session, [e.id for x, e in rows if x.kind == "off"], lo, hi)
     per_day: dict[tuple[date, str], Shrinkage] = defaultdict(Shrinkage)
     per_week: dict[tuple[date, str], Shrinkage] = defaultdict(Shrinkage)
+    # Only time that has happened: a shift in progress counts up to now, a later one not at
+    # all (its agent is not "absent" yet), so planned and actual cover the same minutes.
+    now = clock.utcnow()
     for shift, emp in rows:
         name = teams.get(emp.team_id, NO_TEAM) if emp.team_id is not None else NO_TEAM
         if shift.kind == "work":
-            part = agent_day(shift.start_utc, shift.end_utc, acts[shift.id], states[shift.agent_code])
+            if shift.start_utc is None or shift.end_utc is None or shift.start_utc >= now:
+                continue
+            end_utc = min(shift.end_utc, now)
+            part = agent_day(shift.start_utc, end_utc, acts[shift.id], states[shift.agent_code])
         else:
             start, end = local_day_bounds_utc(shift.day, s.time_zone)
+            if start >= now:
+                continue
             on_leave = any(a < end and b > start for a, b in leave.get(emp.id, ()))
             credit = round(float(emp.contract_hours_per_week) * 60 / CONTRACT_DAYS) if on_leave else 0
             if not credit:
