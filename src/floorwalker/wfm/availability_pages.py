@@ -56,8 +56,10 @@ def _page(
     form: dict[str, Any] | None = None,
 ) -> Response:
     others = service.editable_employees(db, actor)
-    if employee is None and actor.employee_id is None and others:
-        employee = others[0].id  # a manager or admin without an employee record: the first agent
+    if employee is None and others and all(e.id != actor.employee_id for e in others):
+        # a manager or admin who is not a scheduled agent (no employee record, or no agent
+        # code): the first agent, so the page and its agent picker agree
+        employee = others[0].id
     current = service.get_availability(db, actor, employee)
     context = {
         "current": current,
