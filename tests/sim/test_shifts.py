@@ -151,6 +151,24 @@ def test_busy_and_idle_come_from_the_state_timeline() -> None:
     assert 0.3 < m["occupancy"] < 1.0
 
 
+def test_each_agent_has_an_occupancy_that_adds_up_to_the_groups() -> None:
+    """With shifts every agent is someone: per-agent busy and on-duty seconds from the
+    timeline, summing to the groups' figures, in the JSON as ``agents``."""
+    sc = parse_scenario(SHIFTS, "s.toml")
+    r = simulate(sc, replications=3, seed=5)
+    agents = r.agent_occupancy()
+    assert agents is not None and len(agents) == sum(p.agents for p in sc.shifts)
+    assert r.agent_busy_s is not None and r.agent_idle_s is not None
+    assert r.agent_busy_s.sum(axis=1) == pytest.approx(r.busy_s.sum(axis=(1, 2)))
+    assert r.agent_idle_s.sum(axis=1) == pytest.approx(r.idle_s.sum(axis=(1, 2)))
+    for a in agents:
+        assert 0 < a["busy_s"] <= a["on_duty_s"] and 0 < a["occupancy"] < 1
+        assert a["occupancy_ci"][0] <= a["occupancy"] <= a["occupancy_ci"][1]
+    assert r.to_dict()["agents"] == agents
+    curve = simulate(dataclasses.replace(sc, shifts=()), replications=2, seed=1)
+    assert curve.agent_occupancy() is None and "agents" not in curve.to_dict()
+
+
 def test_breaks_cost_service_level() -> None:
     sc = parse_scenario(SHIFTS, "s.toml")
     no_breaks = dataclasses.replace(sc, shifts=tuple(dataclasses.replace(p, not_ready=()) for p in sc.shifts))

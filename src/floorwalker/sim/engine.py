@@ -226,27 +226,33 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
 
     shifts = shift_floor(scenario) if scenario.shifts else None
 
-    def one(ss: np.random.SeedSequence) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]:
+    def one(ss: np.random.SeedSequence) -> _Tally:
         if shifts is not None:
             return _tally_floor(scenario, lay, *shifts, np.random.Generator(np.random.PCG64(ss)))
         rep = run_once(scenario, lay, np.random.Generator(np.random.PCG64(ss)))
         counts = tally(rep.contacts.arrival_s, rep.contacts.queue, rep.state, rep.wait_s,
                        scenario.interval_s, scenario.intervals, lay.sl_threshold_s)
-        return counts, rep.busy_s, rep.idle_s, rep.events
+        return counts, rep.busy_s, rep.idle_s, rep.events, None
 
     if threads > 1 and reps > 1:
         with ThreadPoolExecutor(threads) as pool:
-            outs: Sequence[tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]] = list(
-                pool.map(one, streams))
+            outs: Sequence[_Tally] = list(pool.map(one, streams))
     else:
         outs = [one(ss) for ss in streams]
+    per_agent = [o[4] for o in outs]
     return SimulationResult.stack(
         scenario=scenario,
         counts=[o[0] for o in outs],
         busy=[o[1] for o in outs],
         idle=[o[2] for o in outs],
         events=sum(o[3] for o in outs),
+        agents=None if shifts is None else (per_agent, shifts[1]),  # type: ignore[arg-type]
     )
+
+
+# One replication's tallies: counts, busy and idle per (group, interval), events, and for
+# runs with shifts each agent's busy and idle seconds (None for staffing-curve runs).
+_Tally = tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int, tuple[np.ndarray, np.ndarray] | None]
 
 
 def _stream(scenario: Scenario, replication: int, seed: int | None) -> np.random.Generator:
@@ -314,10 +320,11 @@ def _run_floor(scenario: Scenario, floor: Floor, rng: np.random.Generator) -> tu
 
 
 def _tally_floor(scenario: Scenario, lay: Layout, floor: Floor, agent_group: np.ndarray,
-                 rng: np.random.Generator) -> tuple[dict[str, np.ndarray], np.ndarray, np.ndarray, int]:
+                 rng: np.random.Generator) -> _Tally:
     """One replication of a scenario with shifts, tallied like the staffing-curve run:
     counts per (interval, queue), and busy (on contact or wrap-up) and idle (available)
-    seconds per (group, interval) from the state timeline."""
+    seconds per (group, interval) from the state timeline; and each agent's busy and idle
+    seconds over the horizon (agents have their own shifts here, so their own occupancy)."""
     c, res = _run_floor(scenario, floor, rng)
     rec = res.contacts
     answered, abandoned = rec.outcome == ANSWERED, rec.outcome == ABANDONED
@@ -334,7 +341,11 @@ def _tally_floor(scenario: Scenario, lay: Layout, floor: Floor, agent_group: np.
                      for m in ((group == g) & working for g in range(n_g))])
     idle = np.stack([_per_interval(st.start_s[m], st.end_s[m], scenario.interval_s, scenario.intervals)
                      for m in ((group == g) & (st.state == AVAILABLE) for g in range(n_g))])
-    return counts, busy, idle, res.events
+    seconds = np.maximum(np.minimum(st.end_s, scenario.horizon_s) - st.start_s, 0.0)  # inside the horizon
+    n_a = agent_group.size
+    agent_busy = np.bincount(st.agent, weights=np.where(working, seconds, 0.0), minlength=n_a)
+    agent_idle = np.bincount(st.agent, weights=np.where(st.state == AVAILABLE, seconds, 0.0), minlength=n_a)
+    return counts, busy, idle, res.events, (agent_busy, agent_idle)
 
 
 def _per_interval(start_s: np.ndarray, end_s: np.ndarray, interval_s: float, intervals: int) -> np.ndarray:

@@ -133,12 +133,39 @@ class SimulationResult:
     busy_s: np.ndarray
     idle_s: np.ndarray
     events: int
+    #: runs with shifts: each agent's busy and idle seconds, (R, A), and group index, (A,)
+    agent_busy_s: np.ndarray | None = None
+    agent_idle_s: np.ndarray | None = None
+    agent_group: np.ndarray | None = None
 
     @classmethod
     def stack(cls, scenario: Scenario, counts: list[dict[str, np.ndarray]], busy: list[np.ndarray],
-              idle: list[np.ndarray], events: int) -> SimulationResult:
+              idle: list[np.ndarray], events: int,
+              agents: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray] | None = None,
+              ) -> SimulationResult:
+        per = (None, None, None) if agents is None else (
+            np.stack([a[0] for a in agents[0]]), np.stack([a[1] for a in agents[0]]), agents[1])
         return cls(scenario, {k: np.stack([c[k] for c in counts]) for k in COUNT_KEYS},
-                   np.stack(busy), np.stack(idle), events)
+                   np.stack(busy), np.stack(idle), events, *per)
+
+    def agent_occupancy(self) -> list[dict[str, Any]] | None:
+        """Runs with shifts: each agent's occupancy over the horizon (busy ÷ busy + idle,
+        mean and 95% CI over replications), with the agent's group and mean busy and
+        on-duty seconds; agents never on duty are left out. None for staffing-curve runs,
+        whose agents of a group are interchangeable (the group's occupancy is each one's)."""
+        if self.agent_busy_s is None or self.agent_idle_s is None or self.agent_group is None:
+            return None
+        out = []
+        for a in range(self.agent_busy_s.shape[1]):
+            busy, idle = self.agent_busy_s[:, a], self.agent_idle_s[:, a]
+            if not (busy + idle).any():
+                continue
+            m, ci = mean_ci(_ratio(busy, busy + idle))
+            out.append({"agent": a, "group": self.scenario.groups[int(self.agent_group[a])].name,
+                        "occupancy": _r(m, 4), "occupancy_ci": _ci(ci, 4, 1.0),
+                        "busy_s": round(float(busy.mean()), 1),
+                        "on_duty_s": round(float((busy + idle).mean()), 1)})
+        return out
 
     @property
     def replications(self) -> int:
@@ -213,11 +240,13 @@ class SimulationResult:
             ]
             queues[q.name] = entry
         groups = {g.name: self.group_occupancy(gi) for gi, g in enumerate(sc.groups)}
+        agents = self.agent_occupancy()
         return {
             "totals": self.metrics(),
             "intervals": intervals,
             "queues": queues,
             "groups": groups,
+            **({} if agents is None else {"agents": agents}),
             "replications": self.replications,
             "interval_s": sc.interval_s,
             "warmup_intervals": sc.warmup_intervals,
