@@ -192,6 +192,21 @@ class QueueModel:
     notes: tuple[str, ...] = ()
 
 
+def sim_queue(q: QueueInfo, offered: Iterable[float], model: QueueModel) -> Queue:
+    """The simulator's queue: ``offered`` contacts per interval, the fitted (or planned)
+    handle time, wrap-up and patience, the queue's threshold T and channel."""
+    return Queue(
+        q.code,
+        tuple(float(x) for x in offered),
+        model.handle_time,
+        model.wrapup,
+        model.patience,
+        float(q.sl_threshold_s),
+        0,
+        q.channel,
+    )
+
+
 def queue_model(
     q: QueueInfo, rows: Sequence[ContactRow], pooled: Sequence[float], handle_model: str
 ) -> QueueModel | None:
@@ -321,18 +336,7 @@ def build_baseline(
                 field="week",
             )
         notes.extend(model.notes)
-        built.append(
-            Queue(
-                code,
-                tuple(float(x) for x in offered[code]),
-                model.handle_time,
-                model.wrapup,
-                model.patience,
-                float(q.sl_threshold_s),
-                0,
-                q.channel,
-            )
-        )
+        built.append(sim_queue(q, offered[code], model))
 
     present = presence(states, interval_s, intervals)
     groups, group_teams, group_notes = group_agents(

@@ -54,6 +54,7 @@ from floorwalker.sim.history import (
     StateRow,
     group_agents,
     presence,
+    sim_queue,
 )
 from floorwalker.sim.scenario import AgentGroup, Queue, Scenario
 from floorwalker.sim.whatif import scale
@@ -268,18 +269,7 @@ def build_plan_baseline(
             default_aht_s=(default_aht_s or {}).get(code),
         )
         notes.extend(model.notes)
-        built.append(
-            Queue(
-                code,
-                tuple(float(x) for x in offered[code]),
-                model.handle_time,
-                model.wrapup,
-                model.patience,
-                float(q.sl_threshold_s),
-                0,
-                q.channel,
-            )
-        )
+        built.append(sim_queue(q, offered[code], model))
     if source in ("forecast_schedule", "forecast_history"):
         spans = work_spans(shifts) if source == "forecast_schedule" else states
         present = presence(spans, interval_s, intervals)
