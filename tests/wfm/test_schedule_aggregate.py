@@ -106,7 +106,7 @@ def test_handed_out_counts_keep_every_rule() -> None:
     inst = parse_instance(_week(24, seed=3))
     agg = build_aggregate(inst)
     shift_counts = list(agg.n.values())
-    _, dive = lp_and_dive(agg.lp, shift_counts, float("inf"))
+    _, _, dive = lp_and_dive(agg.lp, shift_counts, float("inf"))
     assert dive is not None
     whole = solve_fixed(agg.lp, dive, shift_counts, list(agg.breaks.values()), float("inf"))
     assert whole is not None

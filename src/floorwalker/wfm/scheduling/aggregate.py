@@ -63,6 +63,10 @@ class Aggregate:
     n: dict[tuple[int, int], int]  # (group, option) → var
     p: dict[tuple[int, int, int], int]  # (group, class, pattern) → var
     breaks: dict[tuple[int, int, int], int]  # (option, break, offset minutes) → var
+    #: (group, day) → the row "shifts of the group on that day = agents whose pattern works it"
+    day_rows: dict[tuple[int, int], int]
+    #: rows summing one group's shifts over several days (weekly paid minutes, night shifts)
+    week_rows: list[int]
 
 
 def _runs_ok(days: frozenset[int], horizon_days: int, max_consecutive: int, cyclic: bool) -> bool:
@@ -134,6 +138,12 @@ def build_aggregate(instance: Instance) -> Aggregate:
     groups = agent_groups(instance, options)
     n: dict[tuple[int, int], int] = {}
     p: dict[tuple[int, int, int], int] = {}
+    day_rows: dict[tuple[int, int], int] = {}
+    week_rows: list[int] = []
+
+    def added(row: int) -> bool:
+        return len(lp.rows) > row
+
     per_option: dict[int, dict[int, float]] = defaultdict(dict)
     for gi, grp in enumerate(groups):
         if not grp.patterns:
@@ -166,9 +176,16 @@ def build_aggregate(instance: Instance) -> Aggregate:
                     per_day[d][v] = -1.0
             lp.row(once, len(members), len(members))
         for d in range(instance.days):
+            at = len(lp.rows)
             lp.row(per_day[d], 0, 0)  # shifts on day d = agents whose pattern works day d
+            if added(at):
+                day_rows[gi, d] = at
+        at = len(lp.rows)
         lp.row(paid, max(0, c.min_weekly - grp.credit) * size, (c.max_weekly - grp.credit) * size)
+        if added(at):
+            week_rows.append(at)
         if c.max_night_shifts is not None and nights:
+            week_rows.append(len(lp.rows))
             lp.row(nights, 0, c.max_night_shifts * size)
 
     cov: list[dict[int, float]] = [defaultdict(float) for _ in range(instance.intervals)]
@@ -221,4 +238,4 @@ def build_aggregate(instance: Instance) -> Aggregate:
         lp.row(terms, -float("inf"), r)  # coverage − surplus ≤ requirement
         if instance.seats is not None and cov[t]:
             lp.row(dict(cov[t]), -float("inf"), instance.seats)
-    return Aggregate(lp, options, groups, n, p, breaks)
+    return Aggregate(lp, options, groups, n, p, breaks, day_rows, week_rows)

@@ -78,19 +78,20 @@ def _optimal(h: Any) -> bool:
 
 def lp_and_dive(
     lp: LinearModel, counts: Sequence[int], deadline: float, seed: int = 0
-) -> tuple[float, list[float] | None]:
-    """(LP value, an LP solution with every variable of ``counts`` whole, or None when the
-    dive failed or ran past ``deadline``, time.perf_counter()). Raises ValueError when the
-    LP is infeasible: then no schedule exists."""
+) -> tuple[float, list[float], list[float] | None]:
+    """(LP value, the LP's solution, an LP solution with every variable of ``counts``
+    whole, or None when the dive failed or ran past ``deadline``, time.perf_counter()).
+    Raises ValueError when the LP is infeasible: then no schedule exists."""
     h = highs_model(lp, deadline - time.perf_counter(), seed, relaxed=True)
     h.run()
     if not _optimal(h):
         raise ValueError(h.modelStatusToString(h.getModelStatus()))
     bound = float(h.getInfo().objective_function_value)
+    relaxation = list(h.getSolution().col_value)
     free = set(counts)
     while free:
         if time.perf_counter() > deadline:
-            return bound, None
+            return bound, relaxation, None
         x = list(h.getSolution().col_value)
         frac = sorted(free, key=lambda v: abs(x[v] - round(x[v])))
         near = [v for v in frac if abs(x[v] - round(x[v])) <= NEAR]
@@ -110,10 +111,10 @@ def lp_and_dive(
                 if _optimal(h):
                     break
             else:
-                return bound, None
+                return bound, relaxation, None
             batch = [v]
         free -= set(batch)
-    return bound, list(h.getSolution().col_value)
+    return bound, relaxation, list(h.getSolution().col_value)
 
 
 def solve_fixed(

@@ -27,6 +27,7 @@ from floorwalker.wfm.scheduling.coverage import (
     projected_service_level,
     under_over_hours,
 )
+from floorwalker.wfm.scheduling.decompose import plan_by_day
 from floorwalker.wfm.scheduling.model import BuiltModel, LinearModel, build_model
 from floorwalker.wfm.scheduling.plan import highs_model, improve_by_day, lp_and_dive, solve_fixed
 from floorwalker.wfm.scheduling.rules import Instance, ScheduledActivity, ScheduledShift
@@ -36,6 +37,8 @@ SOLVERS = ("cp-sat", "highs")
 CPSAT_SCALE = 1000
 #: Share of the time limit the aggregate path (bound, dive, assignment, branch and bound) may use.
 AGGREGATE_SHARE = 0.95
+#: Share of what is left after the dive for the day decomposition (decompose.py: bound and plan).
+DECOMPOSITION_SHARE = 0.5
 #: Share of what is left after the dive kept for handing the plan to agents and placing breaks.
 HAND_OUT_SHARE = 0.15
 #: ... and at least this many seconds per agent (measured: ~10 s for 500 agents, busy 2-core box).
@@ -213,13 +216,15 @@ def _aggregate_path(
     1. its LP (the bound) and an LP dive to whole shift counts (plan.lp_and_dive);
     2. whole pattern counts for those shift counts (HiGHS, shifts fixed, breaks relaxed);
        HiGHS's branch and bound on the whole aggregate model instead if the dive failed;
-    3. the counts improved day by day (plan.improve_by_day);
-    4. handed to named agents (assign.py), breaks and activities placed (_place) — the
-       counts of step 2 when those of step 3 cannot be handed out."""
+    3. the day decomposition (decompose.py): head counts per day chosen first, a bound at
+       least the LP's, and a second plan; the cheaper of the two plans goes on;
+    4. the counts improved day by day (plan.improve_by_day);
+    5. handed to named agents (assign.py), breaks and activities placed (_place) — the
+       plans of steps 2 and 3 when that of step 4 cannot be handed out."""
     try:
         agg = build_aggregate(instance)
         shift_counts = list(agg.n.values())
-        bound, dive = lp_and_dive(agg.lp, shift_counts, deadline, seed)
+        bound, relaxation, dive = lp_and_dive(agg.lp, shift_counts, deadline, seed)
     except ValueError as exc:
         raise NoFeasibleSchedule(f"no schedule satisfies every hard rule ({exc})") from exc
     found: list[tuple[BuiltModel, list[float]]] = []
@@ -232,9 +237,16 @@ def _aggregate_path(
     start = None if dive is None else solve_fixed(agg.lp, dive, shift_counts, breaks, share(0.2), seed)
     if start is None:
         start = solve_fixed(agg.lp, [], [], breaks, share(0.5), seed)
-    if start is None:
+    starts = [] if start is None else [start]
+    if start is None or _cost(agg.lp, start) - bound > GAP_TOLERANCE * max(_cost(agg.lp, start), 1e-9):
+        by_day = plan_by_day(agg, relaxation, bound, share(DECOMPOSITION_SHARE))
+        bound = max(bound, by_day.bound)
+        if by_day.values is not None:
+            starts.append(by_day.values)
+    if not starts:
         return bound, found, week
-    plan = start
+    starts.sort(key=lambda values: _cost(agg.lp, values))
+    start = plan = starts[0]
     if _cost(agg.lp, start) - bound > GAP_TOLERANCE * max(_cost(agg.lp, start), 1e-9):
         day_vars: dict[int, list[int]] = defaultdict(list)
         for (_g, k), v in agg.n.items():
@@ -244,7 +256,7 @@ def _aggregate_path(
         reserve = max(HAND_OUT_SHARE * left, HAND_OUT_SECONDS_PER_AGENT * len(instance.agents))
         patterns = list(agg.p.values())
         plan = improve_by_day(agg.lp, start, day_vars, patterns, breaks, deadline - reserve, seed)
-    for values in (plan, start) if plan is not start else (start,):
+    for values in [plan] + [s for s in starts if s is not plan]:
         chosen = assign_agents(instance, agg, values)
         if chosen is None:
             continue
