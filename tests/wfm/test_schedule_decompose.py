@@ -137,3 +137,37 @@ def test_blocks_are_days_unless_shifts_cross_midnight() -> None:
     assert sum(1 for b in nights.blocks if b.head_rows) < 7
     lengths = decompose(build_aggregate(parse_instance(_two_lengths(8, 1))))
     assert lengths.shares  # weekly paid minutes differ between a day's 6 h and 8 h shifts
+
+
+def _mixed_week(agents: int, seed: int) -> dict[str, Any]:
+    """Hourly week, 8 h shifts (plus an unpaid hour's lunch) and 4 h shifts, a 28–32 h
+    contract: an agent's week holds only some mixes of short and long shifts (4 long,
+    3 long + 1 short, 3 + 2, 2 + 3), which the aggregate model only sums over the group."""
+    data = _week(agents, seed=seed)
+    starts = ["07:00", "09:00", "11:00", "13:00"]
+    data["templates"][0]["lengths_minutes"] = [540]
+    data["templates"][0]["start_times"] = starts
+    data["templates"].append({"name": "short", "start_times": starts, "lengths_minutes": [240]})
+    data["contracts"] = [
+        {"name": "full", "min_weekly_hours": 28, "max_weekly_hours": 32, "min_days_off": 2},
+        {"name": "part", "min_weekly_hours": 28, "max_weekly_hours": 32, "min_days_off": 2},
+    ]
+    for person in data["agents"]:
+        person.pop("time_off", None)
+        person.pop("availability", None)
+    return data
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_hand_out_follows_the_plan_when_shift_lengths_mix(seed: int) -> None:
+    from floorwalker.wfm.scheduling.assign import assign_agents
+
+    inst = parse_instance(_mixed_week(16, seed))
+    agg = build_aggregate(inst)
+    lp_bound, relaxation = _lp(agg)
+    plan = plan_by_day(agg, relaxation, lp_bound, time.perf_counter() + 10).values
+    assert plan is not None
+    chosen = assign_agents(inst, agg, plan)
+    assert chosen is not None
+    for (g, k), v in agg.n.items():  # every counted shift went to an agent of its group
+        assert sum(k in chosen[a] for a in agg.groups[g].agents) == round(plan[v])
