@@ -28,6 +28,7 @@ from floorwalker.org.models import Employee, Site
 from floorwalker.wfm import shift_edits as edits
 from floorwalker.wfm.availability_service import week_inputs
 from floorwalker.wfm.models import Schedule, ScheduleActivity, ScheduleShift
+from floorwalker.wfm.previous_week import previous_week
 from floorwalker.wfm.schedule_service import approved_time_off
 from floorwalker.wfm.scheduling.check import check_schedule
 from floorwalker.wfm.scheduling.rules import MINUTES_PER_DAY, Instance, ScheduledActivity
@@ -122,16 +123,20 @@ def load_week(session: Session, schedule: Schedule, emp: Employee) -> AgentWeek:
 
 def week_rules(session: Session, schedule: Schedule, emps: Sequence[Employee]) -> Instance:
     """The rules the schedule's week is held to: the default templates and contracts of
-    generation (scheduling.week) on the stored requirement, with approved time off and the
-    agents' availability (a hard rule, as in generation)."""
+    generation (scheduling.week) on the stored requirement, with approved time off, the
+    agents' availability (a hard rule, as in generation) and the previous week's last
+    shifts and runs of working days."""
     leave = approved_time_off(session, [e.id for e in emps], schedule.week_start)
     inputs = week_inputs(session, [e.id for e in emps], schedule.week_start)
+    before = previous_week(session, schedule.site_id, schedule.week_start)
     people = [
         Person(
             e.agent_code or f"employee {e.id}",
             float(e.contract_hours_per_week),
             tuple(leave.get(e.id, ())),
             availability=inputs.get(e.id, (None, None))[0],
+            last_shift_end=before.get(e.id, (None, 0))[0],
+            days_in_a_row_before=before.get(e.id, (None, 0))[1],
         )
         for e in emps
     ]

@@ -238,22 +238,29 @@ def agent_skill_ids(session: Session, employees: list[Employee]) -> dict[str, se
     return out
 
 
-def week_people(session: Session, employees: list[Employee], monday: date) -> dict[str, Person]:
+def week_people(
+    session: Session, employees: list[Employee], monday: date, site_id: int | None = None
+) -> dict[str, Person]:
     """Agent code → the agent as the optimiser sees them for the week: contract hours,
     approved time off, availability (hard) and preferences (soft), all in minutes from
-    Monday 00:00 on the site's wall clock."""
+    Monday 00:00 on the site's wall clock; with ``site_id``, the site's previous week's
+    last shift and run of working days (wfm.previous_week)."""
     from floorwalker.wfm.availability_service import week_inputs
+    from floorwalker.wfm.previous_week import previous_week
 
     leave = approved_time_off(session, [e.id for e in employees], monday)
     inputs = week_inputs(session, [e.id for e in employees], monday)
+    before = {} if site_id is None else previous_week(session, site_id, monday)
     out = {}
     for e in employees:
         windows, prefs = inputs.get(e.id, (None, None))
+        last_end, run = before.get(e.id, (None, 0))
         out[e.agent_code or ""] = Person(
             e.agent_code or "", float(e.contract_hours_per_week), tuple(leave.get(e.id, ())),
             availability=windows,
             preferences=Preferences() if prefs is None
             else Preferences(prefs.days_off, prefs.start_times, prefs.weight),
+            last_shift_end=last_end, days_in_a_row_before=run,
         )  # fmt: skip
     return out
 
@@ -321,7 +328,7 @@ def generate_week(
     groups, idle = scheduling_groups(
         {code: w.skill_id for code, w in weeks.items()}, agent_skill_ids(session, employees)
     )
-    people = week_people(session, employees, monday)
+    people = week_people(session, employees, monday, s.id)
     total_agents = max(1, sum(len(g.agents) for g in groups))
     parts: list[tuple[Instance, SolveResult]] = []
     shifts: list[ScheduledShift] = []

@@ -5,8 +5,9 @@ bound for the full model and its integer solution is the shift plan that assign.
 to named agents.
 
 Agent groups: agents with the same contract, the same candidate shifts (template,
-availability, time off) and the same time-off credit are interchangeable for every hard
-rule. Within a group, agents with the same preferred days off (and weight) form a
+availability, time off, rest after the previous week), the same time-off credit and the
+same run of working days carried from the previous week are interchangeable for every
+hard rule. Within a group, agents with the same preferred days off (and weight) form a
 preference class.
 
 A working-day pattern is a set of days an agent of the group can work in one week under
@@ -34,7 +35,7 @@ from dataclasses import dataclass
 
 from floorwalker.wfm.scheduling.coverage import interval_span, under_weights
 from floorwalker.wfm.scheduling.model import LinearModel, ShiftOption, agent_options, shift_options
-from floorwalker.wfm.scheduling.rules import Contract, Instance, is_night_shift
+from floorwalker.wfm.scheduling.rules import Contract, Instance, first_days_limit, is_night_shift
 
 #: Horizons longer than this enumerate too many day patterns; the full model is used then.
 MAX_PATTERN_DAYS = 8
@@ -78,7 +79,7 @@ def _runs_ok(days: frozenset[int], horizon_days: int, max_consecutive: int, cycl
 
 
 def _patterns(
-    instance: Instance, contract: Contract, options: list[ShiftOption], credit: int
+    instance: Instance, contract: Contract, options: list[ShiftOption], credit: int, before: int
 ) -> list[frozenset[int]]:
     lo_day: dict[int, int] = {}
     hi_day: dict[int, int] = {}
@@ -87,6 +88,7 @@ def _patterns(
         hi_day[o.day] = max(hi_day.get(o.day, o.paid), o.paid)
     days = sorted(lo_day)
     most = instance.days - contract.min_days_off
+    first = None if instance.cyclic else first_days_limit(contract, before, instance.days)
     out = []
     for size in range(0, min(most, len(days)) + 1):
         for combo in itertools.combinations(days, size):
@@ -95,6 +97,8 @@ def _patterns(
                 continue
             if sum(hi_day[d] for d in w) + credit < contract.min_weekly:
                 continue
+            if first is not None and all(d in w for d in range(first)):
+                continue  # the previous week's run of working days would grow too long
             if _runs_ok(w, instance.days, contract.max_consecutive_days, instance.cyclic):
                 out.append(w)
     return out
@@ -102,12 +106,13 @@ def _patterns(
 
 def agent_groups(instance: Instance, options: list[ShiftOption]) -> list[Group]:
     """The interchangeable groups of agents (see the module docstring)."""
-    keyed: dict[tuple[str, tuple[int, ...], int], list[int]] = defaultdict(list)
+    keyed: dict[tuple[str, tuple[int, ...], int, int], list[int]] = defaultdict(list)
     for ai, agent in enumerate(instance.agents):
         credit = sum(t.credit for t in agent.time_off)
-        keyed[agent.contract, tuple(agent_options(instance, agent, options)), credit].append(ai)
+        opts = tuple(agent_options(instance, agent, options))
+        keyed[agent.contract, opts, credit, agent.days_in_a_row_before].append(ai)
     groups = []
-    for (name, opts, credit), members in keyed.items():
+    for (name, opts, credit, before), members in keyed.items():
         contract = instance.contracts[name]
         classes: dict[tuple[tuple[int, ...], float], list[int]] = defaultdict(list)
         for ai in members:
@@ -121,7 +126,7 @@ def agent_groups(instance: Instance, options: list[ShiftOption]) -> list[Group]:
                 options=opts,
                 credit=credit,
                 classes=tuple((tuple(a), d, w) for (d, w), a in classes.items()),
-                patterns=tuple(_patterns(instance, contract, [options[k] for k in opts], credit)),
+                patterns=tuple(_patterns(instance, contract, [options[k] for k in opts], credit, before)),
             )
         )
     return groups

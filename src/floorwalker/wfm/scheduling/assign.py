@@ -55,7 +55,8 @@ class _HandOut:
         c = self.instance.contracts[self.instance.agents[ai].contract]
         if self.paid[ai] + self.options[k].paid > c.max_weekly:
             return False
-        return fits(self.instance, c, [self.options[j] for j in self.chosen[ai]], self.options[k])
+        chosen = [self.options[j] for j in self.chosen[ai]]
+        return fits(self.instance, c, chosen, self.options[k], self.instance.agents[ai].days_in_a_row_before)
 
     def take(self, ai: int, k: int) -> None:
         self.chosen[ai].append(k)

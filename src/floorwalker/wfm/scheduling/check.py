@@ -102,6 +102,21 @@ def check_schedule(instance: Instance, shifts: Sequence[ScheduledShift]) -> list
                         f"{aid}: more than {c.max_consecutive_days} working days in a row from day {d0}"
                     )
                     break
+        if not instance.cyclic:  # the previous week: its last working days and last shift
+            carried = agent.days_in_a_row_before
+            run_in = 0
+            while run_in < instance.days and run_in in worked:
+                run_in += 1
+            if carried and carried + run_in > c.max_consecutive_days and run_in:
+                out.append(
+                    f"{aid}: {carried} working days in a row before the week and {run_in} at its "
+                    f"start, more than {c.max_consecutive_days}"
+                )
+            if ss and ss[0].start < agent.rest_until:
+                out.append(
+                    f"{aid}: shift at {_hhmm(ss[0].start)} starts before {_hhmm(agent.rest_until)}, "
+                    "the rest the previous week's last shift needs"
+                )
         paid = sum(
             paid_minutes(instance.template(s.template), s.length)
             for s in ss

@@ -13,13 +13,17 @@ import numpy as np
 
 from floorwalker.wfm.scheduling.coverage import interval_span, under_weights
 from floorwalker.wfm.scheduling.model import BuiltModel, ShiftOption, agent_options
-from floorwalker.wfm.scheduling.rules import Contract, Instance, is_night_shift, rest_after
+from floorwalker.wfm.scheduling.rules import Contract, Instance, first_days_limit, is_night_shift, rest_after
 
 
-def fits(instance: Instance, contract: Contract, chosen: list[ShiftOption], o: ShiftOption) -> bool:
+def fits(
+    instance: Instance, contract: Contract, chosen: list[ShiftOption], o: ShiftOption, before: int = 0
+) -> bool:
     """Whether an agent under ``contract`` already working ``chosen`` may also work ``o``:
     one shift a day, days off, rest before and after (wrapping when cyclic), night shifts,
-    consecutive days. Weekly paid minutes are the caller's to check."""
+    consecutive days (``before``: the working days in a row the previous week ended with).
+    Weekly paid minutes, and rest after the previous week (the agent's candidate shifts
+    exclude it), are the caller's to check."""
     days = {c.day for c in chosen}
     if o.day in days or len(days) + 1 > instance.days - contract.min_days_off:
         return False
@@ -38,6 +42,9 @@ def fits(instance: Instance, contract: Contract, chosen: list[ShiftOption], o: S
     ):
         return False
     worked = days | {o.day}
+    first = None if instance.cyclic else first_days_limit(contract, before, instance.days)
+    if first is not None and all(d in worked for d in range(first)):
+        return False
     run = contract.max_consecutive_days + 1
     if contract.max_consecutive_days < instance.days:
         starts = range(instance.days) if instance.cyclic else range(instance.days - run + 1)
@@ -87,7 +94,8 @@ class _Week:
         for k in self.mine[ai]:
             if gains[k] <= best_gain or self.paid[ai] + o[k].paid > c.max_weekly:
                 continue
-            if fits(self.instance, c, [o[j] for j in self.chosen[ai]], o[k]):
+            before = self.instance.agents[ai].days_in_a_row_before
+            if fits(self.instance, c, [o[j] for j in self.chosen[ai]], o[k], before):
                 best, best_gain = k, float(gains[k])
         return best
 

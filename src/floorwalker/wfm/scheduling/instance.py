@@ -226,6 +226,7 @@ def _agent(data: Any, path: str, days: int, contracts: dict[str, Contract], temp
                 raise _err(f"{path}.templates[{i}]", f"no shift template named {t!r}")
     avail = data.get("availability")
     prefs = _obj(data.get("preferences", {}), f"{path}.preferences")
+    before = _obj(data.get("previous_week", {}), f"{path}.previous_week")
     return Agent(
         id=str(_need(data, "id", path)),
         contract=contract,
@@ -254,6 +255,8 @@ def _agent(data: Any, path: str, days: int, contracts: dict[str, Contract], temp
             ),
             weight=_num(prefs.get("weight", 1.0), f"{path}.preferences.weight"),
         ),
+        rest_until=_int(before.get("rest_until_minutes", 0), f"{path}.previous_week.rest_until_minutes"),
+        days_in_a_row_before=_int(before.get("days_in_a_row", 0), f"{path}.previous_week.days_in_a_row"),
     )
 
 

@@ -29,6 +29,7 @@ from floorwalker.wfm.scheduling.rules import (
     Agent,
     Instance,
     ShiftTemplate,
+    first_days_limit,
     is_night_shift,
     paid_minutes,
     rest_after,
@@ -102,7 +103,8 @@ def shift_options(instance: Instance) -> list[ShiftOption]:
 
 def agent_options(instance: Instance, agent: Agent, options: list[ShiftOption]) -> list[int]:
     """Candidate shifts the agent may work: allowed template, inside availability, clear of
-    time off, paid minutes within the weekly maximum."""
+    time off, after the rest the previous week's last shift needs, paid minutes within the
+    weekly maximum."""
     contract = instance.contracts[agent.contract]
     credit = sum(t.credit for t in agent.time_off)
     keep = []
@@ -112,6 +114,8 @@ def agent_options(instance: Instance, agent: Agent, options: list[ShiftOption]) 
         if agent.availability is not None and not any(w.contains(o.start, o.end) for w in agent.availability):
             continue
         if any(t.window.overlaps(o.start, o.end) for t in agent.time_off):
+            continue
+        if o.start < agent.rest_until and not instance.cyclic:
             continue
         if o.paid + credit > contract.max_weekly:
             continue
@@ -165,6 +169,9 @@ def _agent_rows(
         for d0 in starts:
             days = {(d0 + j) % instance.days for j in range(span)}
             lp.row({x[ai, k]: 1.0 for k in mine if options[k].day in days}, 0, contract.max_consecutive_days)
+    limit = None if instance.cyclic else first_days_limit(contract, agent.days_in_a_row_before, instance.days)
+    if limit is not None:  # the previous week's run continues into this one
+        lp.row({x[ai, k]: 1.0 for k in mine if options[k].day < limit}, 0, limit - 1)
     # weekly paid minutes (time-off credit counts)
     lp.row(
         {x[ai, k]: float(options[k].paid) for k in mine},

@@ -124,7 +124,13 @@ class Preferences:
 class Agent:
     """An agent to schedule. ``templates`` limits the shift templates the agent may work
     (None: all). ``availability`` lists the windows the agent can work in (None: any time);
-    a shift must lie inside one window."""
+    a shift must lie inside one window.
+
+    The previous week, for a week that does not repeat (not cyclic): ``rest_until`` — no
+    shift may start before this minute of the horizon (the previous week's last shift's end
+    plus the contract's rest, as minutes from the horizon's start; ≤ 0: no limit) — and
+    ``days_in_a_row_before``, the working days in a row that week ended with (they count
+    toward the contract's consecutive-day limit)."""
 
     id: str
     contract: str
@@ -132,6 +138,8 @@ class Agent:
     availability: tuple[Window, ...] | None = None
     time_off: tuple[TimeOff, ...] = ()
     preferences: Preferences = field(default_factory=Preferences)
+    rest_until: int = 0
+    days_in_a_row_before: int = 0
 
 
 @dataclass(frozen=True)
@@ -257,6 +265,15 @@ def night_minutes(contract: Contract, start: int, end: int) -> int:
 
 def is_night_shift(contract: Contract, start: int, end: int) -> bool:
     return night_minutes(contract, start, end) >= contract.night_min_minutes
+
+
+def first_days_limit(contract: Contract, days_in_a_row_before: int, horizon_days: int) -> int | None:
+    """How many of the horizon's first days an agent who ended the previous week with
+    ``days_in_a_row_before`` working days in a row may not all work (one of them must be
+    a day off), or None when the carried run cannot break the consecutive-day limit."""
+    if days_in_a_row_before <= 0 or contract.max_consecutive_days >= horizon_days + days_in_a_row_before:
+        return None
+    return max(1, contract.max_consecutive_days + 1 - days_in_a_row_before)
 
 
 def rest_after(contract: Contract, start: int, end: int) -> int:

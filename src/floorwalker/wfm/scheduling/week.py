@@ -52,13 +52,17 @@ CONTRACT_DAYS = 5
 class Person:
     """An agent to schedule: ``code`` (agent code), contract hours per week, approved
     time off as (start, end) minute windows of the week, the windows the agent can work in
-    (hard; None: any time) and preferences (soft)."""
+    (hard; None: any time), preferences (soft), and the previous week's last shift's end
+    (minutes from this Monday 00:00, negative before it; None: no shift) and the working
+    days in a row that week ended with."""
 
     code: str
     contract_hours: float
     time_off: tuple[tuple[int, int], ...] = ()
     availability: tuple[tuple[int, int], ...] | None = None
     preferences: Preferences = field(default_factory=Preferences)
+    last_shift_end: int | None = None
+    days_in_a_row_before: int = 0
 
 
 def leave_credit(person: Person) -> int:
@@ -171,7 +175,13 @@ def week_instance(
         contracts[c.name] = c
         leave = tuple(TimeOff(Window(lo, hi), credit if i == 0 else 0) for i, (lo, hi) in enumerate(windows))
         avail = None if p.availability is None else tuple(Window(lo, hi) for lo, hi in p.availability)
-        agents.append(Agent(p.code, c.name, availability=avail, time_off=leave, preferences=p.preferences))
+        rest_until = 0 if p.last_shift_end is None else p.last_shift_end + c.min_rest
+        agents.append(
+            Agent(
+                p.code, c.name, availability=avail, time_off=leave, preferences=p.preferences,
+                rest_until=rest_until, days_in_a_row_before=p.days_in_a_row_before,
+            )
+        )  # fmt: skip
     demand = None
     if contacts is not None and aht_s is not None:
         demand = Demand(tuple(float(c) for c in contacts), tuple(float(a) for a in aht_s), threshold_s)
