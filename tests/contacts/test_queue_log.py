@@ -407,6 +407,41 @@ def test_every_leg_is_accounted_for_and_order_does_not_matter(tmp_path, lines: l
     assert sorted(again, key=lambda leg: leg["contact_id"]) == sorted(legs, key=lambda leg: leg["contact_id"])
 
 
+@st.composite
+def messy_call_events(draw: st.DrawFn) -> list[str]:
+    """Call events in any number and order: several openers, CONNECTs or ends per call and
+    queue, events before the opener or with no opener at all, ties within a second, data
+    fields that are not numbers."""
+    data = st.sampled_from(["", "0", "7", "12.5", "x", "LINK", "BRIDGE"])
+    lines = []
+    for _ in range(draw(st.integers(1, 30))):
+        t = 1_700_000_000 + draw(st.integers(0, 40))
+        callid = draw(st.sampled_from(["c1", "c2", "c3"]))
+        queue = draw(st.sampled_from(["sales", "support"]))
+        # Every call event can appear; the common ones often, so that pairs repeat them.
+        common = ["ENTERQUEUE", "CONNECT", "COMPLETECALLER"] * 4
+        event = draw(st.sampled_from(sorted(ql.CALL_EVENTS) + common))
+        agent = draw(st.sampled_from(["NONE", "SIP/1", "SIP/2"]))
+        fields = "|".join(draw(data) for _ in range(5))
+        lines.append(f"{t}|{callid}|{queue}|{agent}|{event}|{fields}")
+    return lines
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=messy_call_events())
+def test_one_visit_legs_are_the_legs_the_ordered_path_gives(tmp_path, lines: list[str]) -> None:
+    # A (callid, queue) seen once is aggregated without ordering its events; every pair
+    # numbered in content order must give the very same legs.
+    path = tmp_path / "messy"
+    path.write_text("\n".join(lines) + "\n")
+    con = duckdb.connect()
+    ql.read_files(con, [(path, "messy")], SITE)
+    quick = ql.build_legs(con, "ql_new", SITE).to_pylist()
+    ql.create_legs(con, "ql_new", SITE, "ordered", ordered_only=True)
+    ordered = ql._to_contacts(con.sql("SELECT * FROM ordered").to_arrow_table()).to_pylist()
+    assert quick == ordered
+
+
 # --- through the import service, on both warehouses ----------------------------------------
 
 

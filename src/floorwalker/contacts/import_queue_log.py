@@ -209,9 +209,8 @@ def _rebuild_legs_embedded(
             f"(SELECT {columns} FROM queue_log_events WHERE site = {queue_log._quote(site.code)} "
             f"AND callid IN (SELECT callid FROM {ql_new}))"
         )
-    sql, params = queue_log.legs_sql(events, site)
     # (A temp table of this transaction: a failure rolls it back with everything else.)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _fw_legs AS {sql}", params)
+    queue_log.create_legs(con, events, site, "_fw_legs")
     replaced = con.execute(
         "DELETE FROM contacts WHERE contact_id IN (SELECT contact_id FROM _fw_legs)"
     ).fetchall()

@@ -45,7 +45,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -396,15 +395,107 @@ def read_files(
 
 def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -> pa.Table:
     """Contacts (legs) of every call in the relation ``events`` (EVENT_COLUMNS), as Arrow."""
-    sql, params = legs_sql(events, site)
-    return _to_contacts(con.sql(sql, params=params).to_arrow_table())
+    create_legs(con, events, site, "_fw_built_legs")
+    try:
+        return _to_contacts(con.sql("SELECT * FROM _fw_built_legs").to_arrow_table())
+    finally:
+        con.execute("DROP TABLE _fw_built_legs")
 
 
-def legs_sql(events: str, site: SiteContext) -> tuple[str, list[Any]]:
-    """A query (and its parameters) for the legs of every call in the relation ``events``
-    (EVENT_COLUMNS): the columns of ``contacts`` it knows, in the warehouse's types, ordered
-    by arrival. Run where the events are (the embedded warehouse inserts it as is)."""
+#: Where a (callid, queue) is a single leg that needs no ordering of its events: at most
+#: one opener, one CONNECT and one end, and no event before the opener (a leg without an
+#: opener — its start in an earlier file — is one leg too).
+_ONE_LEG_SQL = "(openers <= 1 AND connects <= 1 AND ends <= 1 AND (openers = 0 OR first_s = opened_s))"
+
+
+def create_legs(
+    con: duckdb.DuckDBPyConnection, events: str, site: SiteContext, table: str, *, ordered_only: bool = False
+) -> None:
+    """Create the temporary table ``table`` on ``con``: the legs of every call in the
+    relation ``events`` (EVENT_COLUMNS), in the columns of ``contacts`` it knows, in the
+    warehouse's types, ordered by arrival. Runs where the events are (the embedded
+    warehouse inserts the table as is).
+
+    Most calls visit a queue once, and such a (callid, queue) is one leg whose values need
+    no ordering of its events: one hash aggregate over the call events gives them. Only
+    the other (callid, queue) pairs are numbered into legs by a window in content order (a
+    window over every call event cost twice as much as the rest of this). Both give the
+    same legs; ``ordered_only`` sends every pair the ordered way (for tests that say so)."""
     queues = sorted(set(site.wrapup_s) | set(site.channels))
+    openers = ", ".join(_quote(e) for e in LEG_OPENERS)
+    terminals = ", ".join(_quote(e) for e in TERMINAL)
+    calls = ", ".join(_quote(e) for e in CALL_EVENTS)
+    one_leg = "false" if ordered_only else _ONE_LEG_SQL
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _fw_per_queue AS
+        SELECT callid, queue,
+          count(*) FILTER (WHERE event IN ({openers})) AS openers,
+          count(*) FILTER (WHERE event = 'CONNECT') AS connects,
+          count(*) FILTER (WHERE event IN ({terminals})) AS ends,
+          min(time_s) AS first_s,
+          min(time_s) FILTER (WHERE event IN ({openers})) AS opened_s,
+          any_value(event) FILTER (WHERE event IN ({openers})) AS opener,
+          any_value(data2) FILTER (WHERE event = 'ENTERQUEUE') AS callerid,
+          min(time_s) FILTER (WHERE event = 'CONNECT') AS connect_s,
+          any_value(agent) FILTER (WHERE event = 'CONNECT') AS connect_agent,
+          any_value(TRY_CAST(data1 AS DOUBLE)) FILTER (WHERE event = 'CONNECT') AS connect_wait,
+          any_value(event) FILTER (WHERE event IN ({terminals})) AS terminal,
+          min(time_s) FILTER (WHERE event IN ({terminals})) AS end_s,
+          any_value(agent) FILTER (WHERE event IN ({terminals})) AS end_agent,
+          any_value({_END_WAIT_SQL}) FILTER (WHERE event IN ({terminals})) AS end_wait,
+          any_value({_CALLTIME_SQL}) FILTER (WHERE event IN ({terminals})) AS calltime,
+          count(*) FILTER (WHERE event IN ('RINGNOANSWER','RINGCANCELED','CONNECT')) AS rings
+        FROM {events} WHERE event IN ({calls}) GROUP BY callid, queue"""
+    )
+    ordered = con.execute(f"SELECT count(*) FROM _fw_per_queue WHERE NOT {one_leg}").fetchall()[0][0]
+    if ordered:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _fw_ordered_legs AS
+            WITH numbered AS (
+              -- leg number within (callid, queue): openers seen so far, in content order,
+              -- and seq, the event's place in that order: one integer to compare below
+              -- instead of a (time, rank, id) struct in every arg_min (measured faster)
+              SELECT *, sum(CASE WHEN event IN ({openers}) THEN 1 ELSE 0 END) OVER w AS leg_no,
+                        row_number() OVER w AS seq
+              FROM (SELECT *, {_RANK_SQL} AS rank FROM {events}
+                    WHERE event IN ({calls})
+                      AND (callid, queue) IN (SELECT (callid, queue) FROM _fw_per_queue WHERE NOT {one_leg}))
+              WINDOW w AS (PARTITION BY callid, queue ORDER BY time_s, rank, event_id
+                           ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
+            )
+            SELECT callid, queue, leg_no,
+              min(time_s) FILTER (WHERE event IN ({openers})) AS opened_s,
+              arg_min(event, seq) FILTER (WHERE event IN ({openers})) AS opener,
+              arg_min(data2, seq) FILTER (WHERE event = 'ENTERQUEUE') AS callerid,
+              min(time_s) FILTER (WHERE event = 'CONNECT') AS connect_s,
+              arg_min(agent, seq) FILTER (WHERE event = 'CONNECT') AS connect_agent,
+              arg_min(TRY_CAST(data1 AS DOUBLE), seq) FILTER (WHERE event = 'CONNECT') AS connect_wait,
+              arg_min(event, seq) FILTER (WHERE event IN ({terminals})) AS terminal,
+              min(time_s) FILTER (WHERE event IN ({terminals})) AS end_s,
+              arg_min(agent, seq) FILTER (WHERE event IN ({terminals})) AS end_agent,
+              arg_min({_END_WAIT_SQL}, seq) FILTER (WHERE event IN ({terminals})) AS end_wait,
+              arg_min({_CALLTIME_SQL}, seq) FILTER (WHERE event IN ({terminals})) AS calltime,
+              count(*) FILTER (WHERE event IN ('RINGNOANSWER','RINGCANCELED','CONNECT')) AS rings
+            FROM numbered GROUP BY callid, queue, leg_no"""
+        )
+    # A leg is known by its opener, its CONNECT or its end (ring events alone are none); a
+    # leg whose opener is not in the data starts reported-wait seconds before its first
+    # known moment (Asterisk's whole-second arithmetic).
+    has_moment = "(opened_s IS NOT NULL OR connect_s IS NOT NULL OR end_s IS NOT NULL)"
+    timed = """coalesce(connect_wait, end_wait) AS reported_wait,
+            coalesce(opened_s, floor(coalesce(connect_s, end_s) - coalesce(connect_wait, end_wait, 0)))
+              AS arrived_s"""
+    # A call re-entering the same queue within one second still gets distinct legs (only
+    # the ordered path has more than one leg per call and queue).
+    counted = f"""SELECT * EXCLUDE (openers, connects, ends, first_s), openers AS leg_no, {timed},
+                     1 AS same_second
+              FROM _fw_per_queue WHERE {one_leg} AND {has_moment}"""
+    if ordered:
+        counted += f"""
+              UNION ALL BY NAME
+              SELECT *, row_number() OVER (PARTITION BY callid, queue, floor(arrived_s) ORDER BY leg_no)
+                          AS same_second
+              FROM (SELECT *, {timed} FROM _fw_ordered_legs) WHERE {has_moment}"""
     wrap_cases = " ".join(
         f"WHEN {_quote(q)} THEN {float(wrap)!r}" for q in queues if (wrap := site.wrapup_for(q)) is not None
     )
@@ -415,119 +506,89 @@ def legs_sql(events: str, site: SiteContext) -> tuple[str, list[Any]]:
     )
     channel_cases = " ".join(f"WHEN {_quote(q)} THEN {_quote(c)}" for q, c in site.channels.items())
     channel_sql = f"CASE queue {channel_cases} ELSE 'voice' END" if channel_cases else "'voice'"
-    openers = ", ".join(_quote(e) for e in LEG_OPENERS)
-    terminals = ", ".join(_quote(e) for e in TERMINAL)
     outcome_cases = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in TERMINAL.items())
     opener_outcome = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in LEG_OPENERS.items() if o)
     contact_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
-    calls = ", ".join(_quote(e) for e in CALL_EVENTS)
-    sql = f"""
-        WITH ev AS (
-          SELECT *, {_RANK_SQL} AS rank FROM {events} WHERE event IN ({calls})
-        ), numbered AS (
-          -- leg number within (callid, queue): openers seen so far, in content order
-          -- and seq, the event's place in that order: one integer to compare below instead
-          -- of a (time, rank, id) struct in every arg_min (measured faster)
-          SELECT *, sum(CASE WHEN event IN ({openers}) THEN 1 ELSE 0 END) OVER w AS leg_no,
-                    row_number() OVER w AS seq
-          FROM ev
-          WINDOW w AS (PARTITION BY callid, queue ORDER BY time_s, rank, event_id
-                       ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)
-        ), legs AS (
-          SELECT callid, queue, leg_no,
-            min(time_s) FILTER (WHERE event IN ({openers})) AS opened_s,
-            arg_min(event, seq) FILTER (WHERE event IN ({openers})) AS opener,
-            arg_min(data2, seq) FILTER (WHERE event = 'ENTERQUEUE') AS callerid,
-            min(time_s) FILTER (WHERE event = 'CONNECT') AS connect_s,
-            arg_min(agent, seq) FILTER (WHERE event = 'CONNECT') AS connect_agent,
-            arg_min(TRY_CAST(data1 AS DOUBLE), seq) FILTER (WHERE event = 'CONNECT') AS connect_wait,
-            arg_min(event, seq) FILTER (WHERE event IN ({terminals})) AS terminal,
-            min(time_s) FILTER (WHERE event IN ({terminals})) AS end_s,
-            arg_min(agent, seq) FILTER (WHERE event IN ({terminals})) AS end_agent,
-            arg_min(CASE
-              WHEN event IN ('COMPLETEAGENT','COMPLETECALLER') THEN TRY_CAST(data1 AS DOUBLE)
-              WHEN event IN ('TRANSFER','BLINDTRANSFER') THEN TRY_CAST(data3 AS DOUBLE)
-              WHEN event = 'ATTENDEDTRANSFER' AND data1 = 'LINK' THEN TRY_CAST(data4 AS DOUBLE)
-              WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data3 AS DOUBLE)
-              WHEN event IN ('ABANDON','EXITWITHTIMEOUT','EXITEMPTY') THEN TRY_CAST(data3 AS DOUBLE)
-              WHEN event = 'EXITWITHKEY' THEN TRY_CAST(data4 AS DOUBLE) END,
-              seq) FILTER (WHERE event IN ({terminals})) AS end_wait,
-            arg_min(CASE
-              WHEN event IN ('COMPLETEAGENT','COMPLETECALLER') THEN TRY_CAST(data2 AS DOUBLE)
-              WHEN event IN ('TRANSFER','BLINDTRANSFER') THEN TRY_CAST(data4 AS DOUBLE)
-              WHEN event = 'ATTENDEDTRANSFER' AND data1 = 'LINK'
-                THEN TRY_CAST(split_part(data5, '|', 1) AS DOUBLE)
-              WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data4 AS DOUBLE) END,
-              seq) FILTER (WHERE event IN ({terminals})) AS calltime,
-            count(*) FILTER (WHERE event IN ('RINGNOANSWER','RINGCANCELED','CONNECT')) AS rings
-          FROM numbered GROUP BY callid, queue, leg_no
-        ), timed AS (
-          SELECT *,
-            coalesce(connect_wait, end_wait) AS reported_wait,
-            -- a leg whose opener is not in the data starts reported-wait seconds before
-            -- its first known moment (Asterisk's whole-second arithmetic)
-            coalesce(opened_s, floor(coalesce(connect_s, end_s) - coalesce(connect_wait, end_wait, 0)))
-              AS arrived_s
-          FROM legs WHERE opened_s IS NOT NULL OR connect_s IS NOT NULL OR end_s IS NOT NULL
-        ), counted AS (
-          -- a call re-entering the same queue within one second still gets distinct legs
-          SELECT *, row_number() OVER (PARTITION BY callid, queue, floor(arrived_s) ORDER BY leg_no)
-                      AS same_second
-          FROM timed
-        ), keyed AS (
-          SELECT *,
-            ? || '|' || callid || '|' || queue || '|' || CAST(CAST(floor(arrived_s) AS BIGINT) AS VARCHAR)
-              || CASE WHEN same_second > 1 THEN '|' || CAST(same_second AS VARCHAR) ELSE '' END
-              AS source_key,
-            CASE
-              WHEN terminal IS NOT NULL THEN CASE terminal {outcome_cases} END
-              WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE' THEN CASE opener {opener_outcome} END
-              WHEN connect_s IS NOT NULL THEN 'answered'
-              ELSE 'incomplete' END AS outcome
-          FROM counted
-        ), linked AS (
-          -- the previous leg's id is its contact_id (one hash per leg, not two)
-          SELECT *, lag(contact_id) OVER (PARTITION BY callid ORDER BY arrived_s, source_key)
-                      AS previous_contact_id
-          FROM (SELECT *, {contact_id} AS contact_id FROM keyed)
+    try:
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE {table} AS
+            WITH counted AS (
+              {counted}
+            ), keyed AS (
+              SELECT *,
+                $site || '|' || callid || '|' || queue || '|'
+                  || CAST(CAST(floor(arrived_s) AS BIGINT) AS VARCHAR)
+                  || CASE WHEN same_second > 1 THEN '|' || CAST(same_second AS VARCHAR) ELSE '' END
+                  AS source_key,
+                CASE
+                  WHEN terminal IS NOT NULL THEN CASE terminal {outcome_cases} END
+                  WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE' THEN CASE opener {opener_outcome} END
+                  WHEN connect_s IS NOT NULL THEN 'answered'
+                  ELSE 'incomplete' END AS outcome
+              FROM counted
+            ), linked AS (
+              -- the previous leg's id is its contact_id (one hash per leg, not two)
+              SELECT *, lag(contact_id) OVER (PARTITION BY callid ORDER BY arrived_s, source_key)
+                          AS previous_contact_id
+              FROM (SELECT *, {contact_id} AS contact_id FROM keyed)
+            )
+            SELECT
+              contact_id, '{SOURCE}' AS source, source_key, $site AS site, queue,
+              {channel_sql} AS channel, 'inbound' AS direction,
+              nullif(nullif(nullif(trim(callerid), ''), 'unknown'), 'anonymous') AS customer_key,
+              make_timestamp(arrived_us) AS arrived_at,
+              make_timestamp(local_us) AS arrived_local,
+              CAST((local_us - arrived_us) // 1000000 AS INTEGER) AS utc_offset_s,
+              make_timestamp(answered_us) AS answered_at,
+              make_timestamp(ended_us) AS ended_at,
+              wait_s, talk_s, hold_s, CAST(wrapup_s AS DOUBLE) AS wrapup_s, outcome, agent, disposition,
+              ring_attempts, previous_contact_id
+            FROM (
+            SELECT *,
+              CAST(round(arrived_s * 1e6) AS BIGINT) AS arrived_us,
+              epoch_us(timezone($zone, timezone('UTC',
+                make_timestamp(CAST(round(arrived_s * 1e6) AS BIGINT))))) AS local_us,
+              CASE WHEN outcome IN ('answered','transferred') THEN
+                   CAST(round(coalesce(connect_s, arrived_s + reported_wait) * 1e6) AS BIGINT)
+                   END AS answered_us,
+              CASE WHEN end_s IS NOT NULL THEN CAST(round(end_s * 1e6) AS BIGINT)
+                   WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE'
+                     THEN CAST(round(arrived_s * 1e6) AS BIGINT) END AS ended_us,
+              CASE WHEN outcome = 'incomplete' THEN NULL
+                   WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE' AND terminal IS NULL THEN 0.0
+                   ELSE greatest(coalesce(reported_wait,
+                        coalesce(connect_s, end_s) - arrived_s), 0.0) END AS wait_s,
+              CASE WHEN outcome IN ('answered','transferred') THEN calltime END AS talk_s,
+              CAST(NULL AS DOUBLE) AS hold_s,
+              CASE WHEN outcome IN ('answered','transferred') THEN {wrap_sql} END AS wrapup_s,
+              CASE WHEN outcome IN ('answered','transferred') THEN coalesce(connect_agent, end_agent) END
+                AS agent,
+              CAST(NULL AS VARCHAR) AS disposition,
+              CAST(rings AS INTEGER) AS ring_attempts
+            FROM linked
+            ) AS final
+            ORDER BY arrived_s, source_key""",
+            {"site": site.code, "zone": site.time_zone},
         )
-        SELECT
-          contact_id, '{SOURCE}' AS source, source_key, ? AS site, queue,
-          {channel_sql} AS channel, 'inbound' AS direction,
-          nullif(nullif(nullif(trim(callerid), ''), 'unknown'), 'anonymous') AS customer_key,
-          make_timestamp(arrived_us) AS arrived_at,
-          make_timestamp(local_us) AS arrived_local,
-          CAST((local_us - arrived_us) // 1000000 AS INTEGER) AS utc_offset_s,
-          make_timestamp(answered_us) AS answered_at,
-          make_timestamp(ended_us) AS ended_at,
-          wait_s, talk_s, hold_s, CAST(wrapup_s AS DOUBLE) AS wrapup_s, outcome, agent, disposition,
-          ring_attempts, previous_contact_id
-        FROM (
-        SELECT *,
-          CAST(round(arrived_s * 1e6) AS BIGINT) AS arrived_us,
-          epoch_us(timezone(?, timezone('UTC', make_timestamp(CAST(round(arrived_s * 1e6) AS BIGINT)))))
-            AS local_us,
-          CASE WHEN outcome IN ('answered','transferred') THEN
-               CAST(round(coalesce(connect_s, arrived_s + reported_wait) * 1e6) AS BIGINT) END AS answered_us,
-          CASE WHEN end_s IS NOT NULL THEN CAST(round(end_s * 1e6) AS BIGINT)
-               WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE' THEN CAST(round(arrived_s * 1e6) AS BIGINT)
-               END AS ended_us,
-          CASE WHEN outcome = 'incomplete' THEN NULL
-               WHEN opener IS NOT NULL AND opener <> 'ENTERQUEUE' AND terminal IS NULL THEN 0.0
-               ELSE greatest(coalesce(reported_wait,
-                    coalesce(connect_s, end_s) - arrived_s), 0.0) END AS wait_s,
-          CASE WHEN outcome IN ('answered','transferred') THEN calltime END AS talk_s,
-          CAST(NULL AS DOUBLE) AS hold_s,
-          CASE WHEN outcome IN ('answered','transferred') THEN {wrap_sql} END AS wrapup_s,
-          CASE WHEN outcome IN ('answered','transferred') THEN coalesce(connect_agent, end_agent) END
-            AS agent,
-          CAST(NULL AS VARCHAR) AS disposition,
-          CAST(rings AS INTEGER) AS ring_attempts
-        FROM linked
-        ) AS final
-        ORDER BY arrived_s, source_key
-        """
-    return sql, [site.code, site.code, site.time_zone]
+    finally:
+        con.execute("DROP TABLE IF EXISTS _fw_per_queue")
+        con.execute("DROP TABLE IF EXISTS _fw_ordered_legs")
+
+
+#: The wait a leg's closing event reports, by event (module docstring).
+_END_WAIT_SQL = """CASE
+  WHEN event IN ('COMPLETEAGENT','COMPLETECALLER') THEN TRY_CAST(data1 AS DOUBLE)
+  WHEN event IN ('TRANSFER','BLINDTRANSFER') THEN TRY_CAST(data3 AS DOUBLE)
+  WHEN event = 'ATTENDEDTRANSFER' AND data1 = 'LINK' THEN TRY_CAST(data4 AS DOUBLE)
+  WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data3 AS DOUBLE)
+  WHEN event IN ('ABANDON','EXITWITHTIMEOUT','EXITEMPTY') THEN TRY_CAST(data3 AS DOUBLE)
+  WHEN event = 'EXITWITHKEY' THEN TRY_CAST(data4 AS DOUBLE) END"""
+#: The talk time a leg's closing event reports, by event (module docstring).
+_CALLTIME_SQL = """CASE
+  WHEN event IN ('COMPLETEAGENT','COMPLETECALLER') THEN TRY_CAST(data2 AS DOUBLE)
+  WHEN event IN ('TRANSFER','BLINDTRANSFER') THEN TRY_CAST(data4 AS DOUBLE)
+  WHEN event = 'ATTENDEDTRANSFER' AND data1 = 'LINK' THEN TRY_CAST(split_part(data5, '|', 1) AS DOUBLE)
+  WHEN event = 'ATTENDEDTRANSFER' THEN TRY_CAST(data4 AS DOUBLE) END"""
 
 
 def _quote(text: str) -> str:
