@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -346,6 +348,54 @@ def test_states_on_the_repeated_hour_keep_their_own_offset() -> None:
         ("01:30", 3600),
         ("01:30", 0),
     ]
+
+
+#: The 2026 clock changes of London, New York and Lord Howe (a half-hour one), UTC.
+CLOCK_CHANGES_2026 = [
+    datetime(2026, 3, 29, 1, tzinfo=UTC),
+    datetime(2026, 10, 25, 1, tzinfo=UTC),
+    datetime(2026, 3, 8, 7, tzinfo=UTC),
+    datetime(2026, 11, 1, 6, tzinfo=UTC),
+    datetime(2026, 4, 4, 15, tzinfo=UTC),
+    datetime(2026, 10, 3, 15, 30, tzinfo=UTC),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    zone=st.sampled_from(["Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]),
+    near=st.sampled_from(CLOCK_CHANGES_2026),
+    shift_s=st.floats(-2 * 86_400.0, 86_400.0),
+    length_s=st.floats(0.000001, 4 * 86_400.0),
+)
+def test_states_tile_the_piece_one_local_day_each(
+    zone: str, near: datetime, shift_s: float, length_s: float
+) -> None:
+    # Against zoneinfo: the rows cover the piece exactly, each within one local day, cut at
+    # local midnights only, each with the offset in force when it starts.
+    site = SiteContext(code="PBX", time_zone=zone)
+    start = near.timestamp() + shift_s
+    # (An earlier piece days before: the days then begin before this piece's.)
+    earlier = (start - 5 * 86_400.0, start - 5 * 86_400.0 + 600.0, "not_ready", "lunch")
+    states = _states([earlier, (start, start + length_s, "available", None)], site)
+    rows = [r for r in states if r["reason"] is None]
+    local = ZoneInfo(zone)
+    as_utc = lambda naive: naive.replace(tzinfo=UTC)  # noqa: E731
+    # Whole microseconds, halves away from zero (DuckDB's round, which the states used).
+    micros = lambda s: datetime(1970, 1, 1) + timedelta(microseconds=math.floor(s * 1e6 + 0.5))  # noqa: E731
+    if micros(start) == micros(start + length_s):
+        assert rows == []  # shorter than a microsecond: nothing to store
+        return
+    assert (rows[0]["started_at"], rows[-1]["ended_at"]) == (micros(start), micros(start + length_s))
+    for row, after in itertools.pairwise(rows):
+        assert row["ended_at"] == after["started_at"]
+        assert as_utc(after["started_at"]).astimezone(local).time() == time(0)
+    for row in rows:
+        begins = as_utc(row["started_at"]).astimezone(local)
+        ends = (as_utc(row["ended_at"]) - timedelta(microseconds=1)).astimezone(local)
+        assert begins.date() == ends.date()
+        assert row["utc_offset_s"] == begins.utcoffset().total_seconds()
+        assert row["started_local"] == begins.replace(tzinfo=None)
 
 
 # --- property tests -----------------------------------------------------------------------

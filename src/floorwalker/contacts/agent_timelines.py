@@ -15,7 +15,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import numpy as np
@@ -275,10 +275,12 @@ def timelines(steps: pa.Table, handled: pa.Table) -> pa.Table:
 def states_table(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table) -> pa.Table:
     """Agent-state rows (AGENT_STATE_SCHEMA) from flattened timelines — columns agent,
     start_s, end_s, state, reason — cut at each site-local midnight (a DST day's midnight
-    included), keyed by site, agent and start. Runs in DuckDB: millions of rows, no loop."""
-    if timelines.num_rows == 0:
+    included), keyed by site, agent and start. Millions of rows, no loop: the cuts are
+    numpy, the keys DuckDB."""
+    pieces = day_pieces(timelines, site.time_zone)
+    if pieces.num_rows == 0:
         return AGENT_STATE_SCHEMA.empty_table()
-    with _states_query(con, site, timelines) as sql:
+    with _states_query(con, pieces) as sql:
         return con.sql(sql, params={"site": site.code}).to_arrow_table().cast(AGENT_STATE_SCHEMA)
 
 
@@ -288,78 +290,110 @@ def insert_states(
     """Write the rows states_table would give that start at or after ``since`` (naive UTC)
     straight into the ``agent_states`` table of ``con`` (the embedded warehouse: no Arrow
     copy of millions of rows), with ``import_id``; returns the number written."""
-    if timelines.num_rows == 0:
+    pieces = day_pieces(timelines, site.time_zone, since_us=_epoch_us(since))
+    if pieces.num_rows == 0:
         return 0
     columns = ", ".join(AGENT_STATE_SCHEMA.names)
-    with _states_query(con, site, timelines) as sql:
+    with _states_query(con, pieces) as sql:
         written = con.execute(
-            f"INSERT INTO agent_states ({columns}, import_id) SELECT {columns}, $import_id FROM ({sql}) "
-            "WHERE started_at >= $since",
-            {"site": site.code, "since": since, "import_id": import_id},
+            f"INSERT INTO agent_states ({columns}, import_id) SELECT {columns}, $import_id FROM ({sql})",
+            {"site": site.code, "import_id": import_id},
         ).fetchall()
     return int(written[0][0]) if written else 0
 
 
-@contextlib.contextmanager
-def _states_query(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table) -> Iterator[str]:
-    """The states query over ``timelines`` (parameter $site), with its inputs registered
-    on ``con`` while the caller runs it.
+_EPOCH = datetime(1970, 1, 1)
 
-    The site's days and UTC offsets come from Python's tz database as two small tables
-    (a day per row, an offset per day and per DST change), joined by range: converting
-    time zones row by row in SQL cost more than everything else here. Most pieces lie
-    within one day: an ASOF join finds the day a piece starts in, and only the pieces that
-    run past its end are joined by range with every day they overlap (a range join of
-    every piece with every day cost 12× as much)."""
-    first = datetime.fromtimestamp(float(pc.min(timelines.column("start_s")).as_py()), UTC)
-    last = datetime.fromtimestamp(float(pc.max(timelines.column("end_s")).as_py()), UTC)
-    days = local_days_utc(first.replace(tzinfo=None), last.replace(tzinfo=None), site.time_zone)
-    offsets = utc_offsets(days, site.time_zone)
-    day_table = pa.table({
-        "day_start": pa.array([d[0] for d in days], pa.timestamp("us")),
-        "day_end": pa.array([d[1] for d in days], pa.timestamp("us")),
+
+def _epoch_us(utc_naive: datetime) -> int:
+    return (utc_naive - _EPOCH) // timedelta(microseconds=1)
+
+
+def _round_us(seconds: np.ndarray) -> np.ndarray:
+    """Seconds to whole microseconds, halves away from zero (DuckDB's round, not numpy's
+    half-to-even); exact for the non-negative times stored here."""
+    scaled = seconds * 1e6
+    whole = np.floor(scaled)
+    return (whole + (scaled - whole >= 0.5)).astype(np.int64)
+
+
+def day_pieces(timelines: pa.Table, time_zone: str, since_us: int | None = None) -> pa.Table:
+    """Flattened timelines (agent, start_s, end_s, state, reason) cut at each local
+    midnight of ``time_zone``: columns agent, state, reason, started_us, ended_us (UTC
+    microseconds) and offset_s (the UTC offset in force at the start), in the input's
+    order; empty pieces are dropped, and with ``since_us`` those starting before it.
+
+    The site's days and UTC offsets come from Python's tz database (a day per entry, an
+    offset per day and per DST change) and are looked up by binary search (converting
+    time zones row by row in SQL, or joining the days in DuckDB, cost several times more)."""
+    start_s = timelines.column("start_s").to_numpy(zero_copy_only=False).astype(float)
+    end_s = timelines.column("end_s").to_numpy(zero_copy_only=False).astype(float)
+    rows = np.flatnonzero(end_s > start_s)
+    if len(rows) == 0:
+        return _EMPTY_PIECES
+    start_us, end_us = _round_us(start_s[rows]), _round_us(end_s[rows])
+    first = datetime.fromtimestamp(float(start_s[rows].min()), UTC).replace(tzinfo=None)
+    last = datetime.fromtimestamp(float(end_s[rows].max()), UTC).replace(tzinfo=None)
+    days = local_days_utc(first, last, time_zone)
+    day_start = np.array([_epoch_us(d[0]) for d in days], np.int64)
+    day_end = np.array([_epoch_us(d[1]) for d in days], np.int64)
+    # Days overlapping [start, end): from the first that ends after the start to the last
+    # that begins before the end (days are contiguous and in order).
+    low = np.searchsorted(day_end, start_us, side="right")
+    high = np.searchsorted(day_start, end_us, side="left")
+    count = np.maximum(high - low, 0)
+    piece_row = np.repeat(np.arange(len(rows)), count)
+    # The k-th piece of a row lies in its day low + k.
+    day = np.repeat(low, count) + (np.arange(len(piece_row)) - np.repeat(np.cumsum(count) - count, count))
+    started = np.maximum(start_us[piece_row], day_start[day])
+    ended = np.minimum(end_us[piece_row], day_end[day])
+    keep = started < ended
+    if since_us is not None:
+        keep &= started >= since_us
+    piece_row, started, ended = piece_row[keep], started[keep], ended[keep]
+    offsets = utc_offsets(days, time_zone)
+    since = np.array([_epoch_us(o[0]) for o in offsets], np.int64)
+    offset_s = np.array([o[1] for o in offsets], np.int32)[np.searchsorted(since, started, side="right") - 1]
+    source = pa.array(rows[piece_row])
+    return pa.table({
+        "agent": timelines.column("agent").take(source), "state": timelines.column("state").take(source),
+        "reason": timelines.column("reason").take(source),
+        "started_us": pa.array(started, pa.int64()), "ended_us": pa.array(ended, pa.int64()),
+        "offset_s": pa.array(offset_s, pa.int32()),
     })  # fmt: skip
-    offset_table = pa.table({
-        "since": pa.array([o[0] for o in offsets], pa.timestamp("us")),
-        "offset_s": pa.array([o[1] for o in offsets], pa.int32()),
-    })  # fmt: skip
+
+
+_EMPTY_PIECES = pa.table({
+    "agent": pa.array([], pa.string()), "state": pa.array([], pa.string()),
+    "reason": pa.array([], pa.string()), "started_us": pa.array([], pa.int64()),
+    "ended_us": pa.array([], pa.int64()), "offset_s": pa.array([], pa.int32()),
+})  # fmt: skip
+
+
+@contextlib.contextmanager
+def _states_query(con: duckdb.DuckDBPyConnection, pieces: pa.Table) -> Iterator[str]:
+    """The states query over ``pieces`` (day_pieces; parameter $site), registered on
+    ``con`` while the caller runs it: keys, local clock and duration per row. Rows keep
+    the pieces' order, which is by agent, then start (timelines() makes them so): an
+    ORDER BY here cost more than the rest of the query."""
     state_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
     sql = f"""
-        WITH t AS (
-          SELECT *, make_timestamp(CAST(round(start_s * 1e6) AS BIGINT)) AS s_utc,
-                    make_timestamp(CAST(round(end_s * 1e6) AS BIGINT)) AS e_utc
-          FROM _fw_timelines WHERE end_s > start_s
-        ), in_day AS (
-          SELECT t.*, d.day_end FROM t ASOF JOIN _fw_days d ON t.s_utc >= d.day_start
-        ), pieces AS (
-          SELECT agent, state, reason, s_utc AS started_at, e_utc AS ended_at
-          FROM in_day WHERE e_utc <= day_end
-          UNION ALL
-          SELECT x.agent, x.state, x.reason, greatest(x.s_utc, d.day_start) AS started_at,
-                 least(x.e_utc, d.day_end) AS ended_at
-          FROM (SELECT * FROM in_day WHERE e_utc > day_end) x
-          JOIN _fw_days d ON x.s_utc < d.day_end AND x.e_utc > d.day_start
-        ), placed AS (
-          SELECT p.*, o.offset_s FROM pieces p ASOF JOIN _fw_offsets o ON p.started_at >= o.since
-        ), keyed AS (
-          SELECT *,
-                 $site || '|' || agent || '|' || strftime(started_at, '%Y-%m-%dT%H:%M:%S.%f')
-                   AS source_key
-          FROM placed WHERE started_at < ended_at
+        WITH keyed AS (
+          SELECT *, $site || '|' || agent || '|' || strftime(started_at, '%Y-%m-%dT%H:%M:%S.%f') AS source_key
+          FROM (SELECT agent, state, reason, offset_s, make_timestamp(started_us) AS started_at,
+                       make_timestamp(ended_us) AS ended_at
+                FROM _fw_pieces)
         )
         SELECT {state_id} AS state_id, '{SOURCE}' AS source, source_key, $site AS site, agent, state,
                reason, started_at, ended_at, started_at + to_seconds(offset_s) AS started_local,
                offset_s AS utc_offset_s,
                epoch(ended_at) - epoch(started_at) AS duration_s
-        FROM keyed ORDER BY agent, started_at"""
-    con.register("_fw_timelines", timelines)
-    con.register("_fw_days", day_table)
-    con.register("_fw_offsets", offset_table)
+        FROM keyed"""
+    con.register("_fw_pieces", pieces)
     try:
         yield sql
     finally:
-        for name in ("_fw_timelines", "_fw_days", "_fw_offsets"):
-            con.unregister(name)
+        con.unregister("_fw_pieces")
 
 
 def flatten_timelines(timelines: dict[str, list[tuple[float, float, str, str | None]]]) -> pa.Table:
