@@ -185,7 +185,10 @@ def timelines(steps: pa.Table, handled: pa.Table) -> pa.Table:
     counters are running sums over each agent's sorted change points, the session state
     is carried forward from the last step, equal neighbouring pieces are merged. Pure."""
     # Agents and reasons as integer codes (Arrow's C kernels, not a Python loop per row).
-    names = pc.unique(pa.chunked_array([steps.column("agent"), handled.column("agent")], pa.string()))
+    # (Chunks, not the two columns: given columns, pa.chunked_array reads them value by value
+    # in Python — a third of a second per 500,000 contacts.)
+    chunks = [chunk.cast(pa.string()) for t in (steps, handled) for chunk in t.column("agent").chunks]
+    names = pc.unique(pa.chunked_array(chunks, pa.string()))
     names = names.take(pc.sort_indices(names))  # rows come out ordered by agent, then time
     h_agent = pc.index_in(handled.column("agent"), value_set=names).to_numpy(zero_copy_only=False)
     answered = handled.column("answered_s").to_numpy(zero_copy_only=False).astype(float)
