@@ -247,6 +247,10 @@ def test_the_fast_and_the_whole_line_reader_give_the_same_events(tmp_path) -> No
         ("1366720343|c1|Q|A|COMPLETECALLER|1|2|3|4||||", "1366720343.0|c1|Q|A|COMPLETECALLER|1|2|3|4"),
         (" 946684800 | c2 | Q | A | abandon |1| 2 |3", "946684800.0|c2|Q|A|ABANDON|1| 2 |3"),
         ("1.3667203e9|c3|Q||PAUSE|lunch", "1366720300.0|c3|Q||PAUSE|lunch"),
+        # Unicode spaces are trimmed like ' ' (no-break, em, ideographic), tabs are kept.
+        ("1366720344\u00a0|\u2003c4|Q\u3000|\u00a0A|\u00a0pause|x", "1366720344.0|c4|Q|A|PAUSE|x"),
+        ("1366720344|c5\t|Q|é|PAUSE|x", "1366720344.0|c5\t|Q|é|PAUSE|x"),
+        ("1366720344|c6 |é|Ü |PAUSE|x", "1366720344.0|c6|é|Ü|PAUSE|x"),
     ],
 )
 def test_an_event_id_is_the_stable_id_of_the_canonical_line(tmp_path, line: str, canonical: str) -> None:
