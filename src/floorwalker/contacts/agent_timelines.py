@@ -3,11 +3,12 @@ on a contact or in wrap-up, as contiguous rows cut at each site-local midnight.
 
 Two inputs: the agent's session and pause events (ADDMEMBER/REMOVEMEMBER, AGENTLOGIN/
 AGENTLOGOFF and their callback forms, PAUSE/UNPAUSE/PAUSEALL/UNPAUSEALL, PAUSEREASON),
-folded in Python into a step function (few rows: the membership rules are clearer as
-code), and the contacts the agent handled, whose busy periods are merged with the steps
-with numpy (millions of rows; a Python loop per row took 3× as long, DuckDB window
-functions longer still). ``agent_timeline`` is the same merge one row at a time: the
-reference the vectorised merge is tested against.
+folded into a step function (the membership rules are clearer as a loop: ``agent_steps``
+in Python, the reference, and ``session_steps`` compiled with numba, which imports run),
+and the contacts the agent handled, whose busy periods are merged with the steps with
+numpy (millions of rows; a Python loop per row took 3× as long, DuckDB window functions
+longer still). ``agent_timeline`` is the same merge one row at a time: the reference the
+vectorised merge is tested against.
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from numba import njit
 
 from floorwalker.contacts.arrow import AGENT_STATE_SCHEMA
 from floorwalker.contacts.ingest import SiteContext
@@ -169,6 +171,129 @@ def steps_table(steps_by_agent: dict[str, list[Step]]) -> pa.Table:
         "logged_in": pa.array(logged, pa.bool_()), "paused": pa.array(paused, pa.bool_()),
         "reason": pa.array(reasons, pa.string()),
     })  # fmt: skip
+
+
+#: Session and pause events as codes for the compiled fold (fold_agent_state's cases).
+_ADD, _REMOVE, _ON, _OFF, _PAUSE, _UNPAUSE, _REASON = range(1, 8)
+_EVENT_CODES = {
+    "ADDMEMBER": _ADD, "REMOVEMEMBER": _REMOVE, "AGENTLOGIN": _ON, "AGENTCALLBACKLOGIN": _ON,
+    "AGENTLOGOFF": _OFF, "AGENTCALLBACKLOGOFF": _OFF, "PAUSE": _PAUSE, "PAUSEALL": _PAUSE,
+    "UNPAUSE": _UNPAUSE, "UNPAUSEALL": _UNPAUSE, "PAUSEREASON": _REASON,
+}  # fmt: skip
+
+
+def session_steps(events: pa.Table, from_s: float) -> pa.Table:
+    """The step table (as steps_table) of the agents' session and pause ``events`` —
+    columns agent, time_s, event, queue, data1, each agent's rows together and in time
+    order — where events before ``from_s`` only set the state an agent starts from_s in
+    (a step at from_s, as agent_steps with ``start_s``). The same steps as agent_steps per
+    agent, then steps_table; the fold runs compiled (a Python loop per event cost 1–2 s on
+    a 5-million-line import)."""
+    if events.num_rows == 0:
+        return steps_table({})
+    agent = pc.dictionary_encode(events.column("agent").combine_chunks())
+    queue = pc.dictionary_encode(events.column("queue").combine_chunks())
+    data1 = pc.dictionary_encode(events.column("data1").combine_chunks())
+    # Pause reasons by Python's own rule (strip, lower case), once per distinct text.
+    reasons = sorted({r for r in (_pause_reason(t) for t in data1.dictionary.to_pylist()) if r is not None})
+    reason_code = {r: i for i, r in enumerate(reasons)}
+    codes_of_text = np.array(
+        [reason_code.get(_pause_reason(t) or "", -1) for t in data1.dictionary.to_pylist()], np.int32
+    )
+    event = pc.dictionary_encode(events.column("event").combine_chunks())
+    codes_of_event = np.array([_EVENT_CODES.get(e, 0) for e in event.dictionary.to_pylist()], np.int8)
+    out_agent, out_time, out_logged, out_paused, out_reason = _fold_steps(
+        _indices(agent),
+        events.column("time_s").to_numpy().astype(np.float64),
+        codes_of_event[_indices(event)],
+        _indices(queue),
+        codes_of_text[_indices(data1)],
+        float(from_s),
+        len(queue.dictionary),
+    )
+    reason_labels = pa.array(reasons, pa.string())
+    return pa.table({
+        "agent": agent.dictionary.take(pa.array(out_agent)), "time_s": pa.array(out_time, pa.float64()),
+        "logged_in": pa.array(out_logged, pa.bool_()), "paused": pa.array(out_paused, pa.bool_()),
+        "reason": reason_labels.take(pa.array(out_reason, mask=out_reason < 0)),
+    })  # fmt: skip
+
+
+def _indices(encoded: pa.DictionaryArray) -> np.ndarray:
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+
+
+@njit(cache=True)
+def _fold_steps(
+    agent: np.ndarray, time_s: np.ndarray, event: np.ndarray, queue: np.ndarray, reason: np.ndarray,
+    from_s: float, n_queues: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """fold_agent_state over each agent's events (codes; reason -1 where none), emitting
+    agent_steps' steps, one per agent and instant (the last state there, as steps_table
+    keeps them). Returns agent, time_s, logged_in, paused, reason (-1: none) per step."""
+    n = len(agent)
+    # At most one step per event plus one per agent for the state history left.
+    steps = (
+        np.empty(2 * n, np.int32), np.empty(2 * n, np.float64), np.empty(2 * n, np.bool_),
+        np.empty(2 * n, np.bool_), np.empty(2 * n, np.int32),
+    )  # fmt: skip
+    member = np.zeros(max(n_queues, 1), np.bool_)
+    k = 0
+    i = 0
+    while i < n:
+        a = agent[i]
+        member[:] = False
+        members, session, paused, why = 0, False, False, -1
+        history, started = False, False
+        while i < n and agent[i] == a:
+            t = time_s[i]
+            if t >= from_s and not started:
+                started = True
+                if history:
+                    k = _emit(steps, k, a, from_s, members > 0 or session, paused, why)
+            e, q, r = event[i], queue[i], reason[i]
+            if e == _ADD and not member[q]:
+                member[q] = True
+                members += 1
+            elif e == _REMOVE and member[q]:
+                member[q] = False
+                members -= 1
+            elif e == _ON:
+                session = True
+            elif e == _OFF:
+                session = False
+                member[:] = False
+                members = 0
+            elif e == _PAUSE:
+                paused = True
+                why = r if r >= 0 else why
+            elif e == _UNPAUSE:
+                paused, why = False, -1
+            elif e == _REASON:
+                why = r if r >= 0 else why
+            if members == 0 and not session:
+                paused, why = False, -1
+            if t < from_s:
+                history = True
+            else:
+                k = _emit(steps, k, a, t, members > 0 or session, paused, why)
+            i += 1
+        if history and not started:
+            k = _emit(steps, k, a, from_s, members > 0 or session, paused, why)
+    return steps[0][:k], steps[1][:k], steps[2][:k], steps[3][:k], steps[4][:k]
+
+
+@njit(cache=True)
+def _emit(
+    steps: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], k: int, agent: int, at: float,
+    logged: bool, paused: bool, why: int,
+) -> int:  # fmt: skip
+    """Write a step at index k (over the previous one when it is the same agent's at the
+    same instant); returns the next index."""
+    if k > 0 and steps[0][k - 1] == agent and steps[1][k - 1] == at:
+        k -= 1
+    steps[0][k], steps[1][k], steps[2][k], steps[3][k], steps[4][k] = agent, at, logged, paused, why
+    return k + 1
 
 
 _EMPTY_TIMELINES = pa.table({
