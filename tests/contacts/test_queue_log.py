@@ -235,6 +235,15 @@ def test_the_fast_and_the_whole_line_reader_give_the_same_events(tmp_path) -> No
     assert transfer[7:12] == ("LINK", "a", "b", "2", "3|1|x|x|x|x|x|x")
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_lines_after_a_blank_line_keep_their_numbers(tmp_path, newline: str) -> None:
+    # The CSV reader skips blank lines, so such a file is read line by line.
+    path = tmp_path / "queue_log"
+    path.write_bytes(newline.join([*DOC_CALL.splitlines(), "", "garbage", ""]).encode())
+    report = ql.read_files(duckdb.connect(), [(path, "queue_log")], SITE)
+    assert [(r.line, r.field) for r in report.rejections] == [(5, "line")]
+
+
 @pytest.mark.parametrize(
     ("line", "canonical"),
     [

@@ -48,6 +48,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import duckdb
+import numpy as np
 import pyarrow as pa
 
 from floorwalker.contacts.arrow import CONTACT_SCHEMA
@@ -151,7 +152,12 @@ def _has_blank_lines(path: Path) -> bool:
     if path.stat().st_size == 0:
         return False
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
-        return data[:1] in (b"\n", b"\r") or data.find(b"\n\n") >= 0 or data.find(b"\n\r\n") >= 0
+        # ("\r" is looked for first: most files have none, and finding one byte is cheap.)
+        return (
+            data[:1] in (b"\n", b"\r")
+            or data.find(b"\n\n") >= 0
+            or (data.find(b"\r") >= 0 and data.find(b"\n\r\n") >= 0)
+        )
 
 
 def _check_log_fields(con: duckdb.DuckDBPyConnection, path: Path, display: str, site: SiteContext) -> bool:
@@ -191,23 +197,37 @@ def _check_log_fields(con: duckdb.DuckDBPyConnection, path: Path, display: str, 
 
 def _load_log_lines(con: duckdb.DuckDBPyConnection, path: Path, display: str) -> None:
     """The whole-line path: each physical line of a log-form file into ql_lines(file, line, text)."""
+    if not _has_carriage_return(path):
+        try:
+            con.execute(
+                """INSERT INTO ql_lines
+                   SELECT ?, row_number() OVER (), line FROM read_csv(?, delim = chr(1), header = false,
+                     columns = {'line': 'VARCHAR'}, quote = '', escape = '', auto_detect = false,
+                     new_line = '\\n', strict_mode = false, null_padding = true)""",
+                [display, str(path)],
+            )
+            return
+        except duckdb.Error:
+            pass  # invalid UTF-8 or bytes the fast reader refuses: read below
+    # Line by line in Python, keeping line numbers: lines end at '\n' only (DuckDB's reader
+    # ends them at '\r' too, which numbered the lines of a CRLF file twice over), and
+    # undecodable bytes become U+FFFD, so such a line is rejected.
+    with path.open("rb") as handle:
+        texts = [raw.decode("utf-8", errors="replace").rstrip("\r\n") for raw in handle]
+    numbers = pa.array(range(1, len(texts) + 1), pa.int64())
+    lines = pa.table({"line": numbers, "text": pa.array(texts, pa.string())})
+    con.register("_fw_lines", lines)
     try:
-        con.execute(
-            """INSERT INTO ql_lines
-               SELECT ?, row_number() OVER (), line FROM read_csv(?, delim = chr(1), header = false,
-                 columns = {'line': 'VARCHAR'}, quote = '', escape = '', auto_detect = false,
-                 new_line = '\\n', strict_mode = false, null_padding = true)""",
-            [display, str(path)],
-        )
-    except duckdb.Error:
-        # Invalid UTF-8 or bytes the fast reader refuses: read it line by line instead,
-        # keeping line numbers; undecodable bytes become U+FFFD and the line is rejected.
-        rows: list[tuple[str, int, str | None]] = []
-        with path.open("rb") as handle:
-            for number, raw in enumerate(handle, start=1):
-                text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-                rows.append((display, number, text))
-        con.executemany("INSERT INTO ql_lines VALUES (?, ?, ?)", rows)
+        con.execute("INSERT INTO ql_lines SELECT ?, line, text FROM _fw_lines", [display])
+    finally:
+        con.unregister("_fw_lines")
+
+
+def _has_carriage_return(path: Path) -> bool:
+    if path.stat().st_size == 0:
+        return False
+    with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+        return data.find(b"\r") >= 0
 
 
 def _load_table_rows(con: duckdb.DuckDBPyConnection, path: Path, display: str, time_zone: str) -> None:
@@ -398,11 +418,12 @@ def read_files(
                        FROM ql_checked WHERE bad_field IS NULL"""
     # Repeated lines (overlapping files) are the exception: keeping one row per event id
     # costs a full-row DISTINCT, so it runs only when a repeat exists; otherwise ql_new
-    # is a view of the checked lines (no copy).
-    repeats = con.execute(
-        "SELECT count(*) FROM (SELECT event_id FROM ql_checked WHERE bad_field IS NULL "
-        "GROUP BY event_id HAVING count(*) > 1)"
-    ).fetchone()[0]  # type: ignore[index]
+    # is a view of the checked lines (no copy). Whether one exists: the ids sorted by numpy
+    # (5M ids: 0.3 s, where a DuckDB hash aggregate over them took 0.8–1.4 s).
+    ids = con.execute("SELECT event_id FROM ql_checked WHERE bad_field IS NULL").fetchnumpy()["event_id"]
+    ids = np.sort(np.asarray(ids))
+    repeats = bool(np.any(ids[1:] == ids[:-1]))
+    del ids
     con.execute("DROP VIEW IF EXISTS ql_new")
     con.execute("DROP TABLE IF EXISTS ql_new")
     if repeats:
