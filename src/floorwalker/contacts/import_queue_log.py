@@ -209,6 +209,18 @@ def _rebuild_legs_embedded(
             f"(SELECT {columns} FROM queue_log_events WHERE site = {queue_log._quote(site.code)} "
             f"AND callid IN (SELECT callid FROM {ql_new}))"
         )
+    stored = con.execute(
+        f"SELECT count(*) FROM contacts WHERE site = ? AND source = '{queue_log.SOURCE}'", [site.code]
+    ).fetchall()[0][0]
+    if not stored:
+        # No leg of this site is stored, so none is replaced (a contact id is a hash of the
+        # source and of a key that begins with the site): the legs go straight into
+        # contacts, without a temporary copy of every leg.
+        new = queue_log.insert_legs(con, events, site, import_id)
+        incomplete = con.execute(
+            "SELECT count(*) FROM contacts WHERE import_id = ? AND outcome = 'incomplete'", [import_id]
+        ).fetchall()
+        return new, int(incomplete[0][0])
     # (A temp table of this transaction: a failure rolls it back with everything else.)
     queue_log.create_legs(con, events, site, "_fw_legs")
     replaced = con.execute(

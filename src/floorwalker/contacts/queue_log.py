@@ -45,6 +45,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 import duckdb
@@ -459,13 +460,42 @@ def build_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext) -
 _ONE_LEG_SQL = "(openers <= 1 AND connects <= 1 AND ends <= 1 AND (openers = 0 OR first_s = opened_s))"
 
 
+#: The columns of ``contacts`` the legs query gives, in its order.
+LEG_COLUMNS = (
+    "contact_id", "source", "source_key", "site", "queue", "channel", "direction", "customer_key",
+    "arrived_at", "arrived_local", "utc_offset_s", "answered_at", "ended_at", "wait_s", "talk_s",
+    "hold_s", "wrapup_s", "outcome", "agent", "disposition", "ring_attempts", "previous_contact_id",
+)  # fmt: skip
+
+
 def create_legs(
     con: duckdb.DuckDBPyConnection, events: str, site: SiteContext, table: str, *, ordered_only: bool = False
 ) -> None:
     """Create the temporary table ``table`` on ``con``: the legs of every call in the
-    relation ``events`` (EVENT_COLUMNS), in the columns of ``contacts`` it knows, in the
-    warehouse's types, ordered by arrival. Runs where the events are (the embedded
-    warehouse inserts the table as is).
+    relation ``events`` (EVENT_COLUMNS), in the columns of ``contacts`` it knows
+    (LEG_COLUMNS), in the warehouse's types, ordered by arrival. Runs where the events are
+    (the embedded warehouse inserts the table as is)."""
+    _write_legs(con, events, site, f"CREATE OR REPLACE TEMP TABLE {table} AS", ordered_only=ordered_only)
+
+
+def insert_legs(con: duckdb.DuckDBPyConnection, events: str, site: SiteContext, import_id: int) -> int:
+    """Insert the legs create_legs would make straight into ``contacts`` of ``con`` (the
+    embedded warehouse), with ``import_id``, when the caller knows none of them is stored
+    (no temporary copy of every leg); returns the number inserted."""
+    columns = ", ".join(LEG_COLUMNS)
+    written = _write_legs(
+        con, events, site, f"INSERT INTO contacts ({columns}, import_id)", extra=", $import_id",
+        params={"import_id": import_id},
+    )  # fmt: skip
+    return int(written[0][0]) if written else 0
+
+
+def _write_legs(
+    con: duckdb.DuckDBPyConnection, events: str, site: SiteContext, statement: str, *, extra: str = "",
+    params: dict[str, Any] | None = None, ordered_only: bool = False,
+) -> list[Any]:  # fmt: skip
+    """Run ``statement`` (a CREATE … AS or an INSERT) over the legs query of create_legs,
+    its rows given ``extra`` trailing columns; returns what the statement returns.
 
     Most calls visit a queue once, and such a (callid, queue) is one leg whose values need
     no ordering of its events: one hash aggregate over the call events gives them. Only
@@ -561,8 +591,8 @@ def create_legs(
     opener_outcome = " ".join(f"WHEN {_quote(e)} THEN {_quote(o)}" for e, o in LEG_OPENERS.items() if o)
     contact_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
     try:
-        con.execute(
-            f"""CREATE OR REPLACE TEMP TABLE {table} AS
+        return con.execute(
+            f"""{statement}
             WITH counted AS (
               {counted}
             ), keyed AS (
@@ -593,7 +623,7 @@ def create_legs(
               make_timestamp(answered_us) AS answered_at,
               make_timestamp(ended_us) AS ended_at,
               wait_s, talk_s, hold_s, CAST(wrapup_s AS DOUBLE) AS wrapup_s, outcome, agent, disposition,
-              ring_attempts, previous_contact_id
+              ring_attempts, previous_contact_id{extra}
             FROM (
             SELECT *,
               CAST(round(arrived_s * 1e6) AS BIGINT) AS arrived_us,
@@ -619,8 +649,8 @@ def create_legs(
             FROM linked
             ) AS final
             ORDER BY arrived_s, source_key""",
-            {"site": site.code, "zone": site.time_zone},
-        )
+            {"site": site.code, "zone": site.time_zone, **(params or {})},
+        ).fetchall()
     finally:
         con.execute("DROP TABLE IF EXISTS _fw_per_queue")
         con.execute("DROP TABLE IF EXISTS _fw_ordered_legs")
