@@ -302,17 +302,24 @@ def _rebuild_agent_states(
     written = 0
     # Session and pause events are a small share of the lines: read once for all agents.
     sessions = _session_events(connection, site, [agent for agent, _ in per_agent])
+    # With no state of the site stored before, there is nothing to replace (chunks write
+    # disjoint agents): each delete would only scan the states this import just wrote.
+    stored = connection.execute(
+        text("SELECT count(*) FROM agent_states WHERE site = :site AND source = 'asterisk'"),
+        {"site": site.code},
+    ).scalar_one()
     # Agents in chunks of about _EVENTS_PER_CHUNK events: memory stays bounded by the
     # chunk, not the file, and a small import is one chunk.
     for chunk in _chunks(per_agent, _EVENTS_PER_CHUNK):
         timelines = _timelines_of(connection, site, chunk, sessions, from_s, from_utc)
-        connection.execute(
-            text(
-                "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' AND agent IN :agents "
-                "AND started_at >= :cut"
-            ).bindparams(bindparam("agents", expanding=True)),
-            {"site": site.code, "agents": chunk, "cut": cut},
-        )
+        if stored:
+            connection.execute(
+                text(
+                    "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' "
+                    "AND agent IN :agents AND started_at >= :cut"
+                ).bindparams(bindparam("agents", expanding=True)),
+                {"site": site.code, "agents": chunk, "cut": cut},
+            )
         # Every stored state these keys could meet was deleted just above.
         if embedded:
             written += agent_timelines.insert_states(con, site, timelines, cut, import_id)
