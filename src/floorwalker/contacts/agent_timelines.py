@@ -191,16 +191,18 @@ def session_steps(events: pa.Table, from_s: float) -> pa.Table:
     a 5-million-line import)."""
     if events.num_rows == 0:
         return steps_table({})
-    agent = pc.dictionary_encode(events.column("agent").combine_chunks())
-    queue = pc.dictionary_encode(events.column("queue").combine_chunks())
-    data1 = pc.dictionary_encode(events.column("data1").combine_chunks())
+    # Codes for the compiled loop; a missing text is '' (a null has no code).
+    agent, queue, data1 = (
+        pc.dictionary_encode(pc.fill_null(events.column(name).combine_chunks(), ""))
+        for name in ("agent", "queue", "data1")
+    )
     # Pause reasons by Python's own rule (strip, lower case), once per distinct text.
     reasons = sorted({r for r in (_pause_reason(t) for t in data1.dictionary.to_pylist()) if r is not None})
     reason_code = {r: i for i, r in enumerate(reasons)}
     codes_of_text = np.array(
         [reason_code.get(_pause_reason(t) or "", -1) for t in data1.dictionary.to_pylist()], np.int32
     )
-    event = pc.dictionary_encode(events.column("event").combine_chunks())
+    event = pc.dictionary_encode(pc.fill_null(events.column("event").combine_chunks(), ""))
     codes_of_event = np.array([_EVENT_CODES.get(e, 0) for e in event.dictionary.to_pylist()], np.int8)
     out_agent, out_time, out_logged, out_paused, out_reason = _fold_steps(
         _indices(agent),
