@@ -59,3 +59,41 @@ def test_sql_timelines_equal_the_python_reference(agents, with_history) -> None:
     })  # fmt: skip
     got = at.timelines(at.steps_table(steps), handled_table).to_pylist()
     assert got == at.flatten_timelines(expected).to_pylist()
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(
+        st.lists(
+            st.tuples(
+                _times,
+                st.sampled_from([*_EVENTS, "AGENTCALLBACKLOGIN", "AGENTCALLBACKLOGOFF"]),
+                st.sampled_from(["q1", "q2", "q3"]),
+                st.sampled_from(["", "lunch", " Training ", "LUNCH", "  "]),
+            ),
+            max_size=15,
+        ),
+        min_size=1,
+        max_size=3,
+    ),
+    st.sampled_from([-1.0, 100.0, 200.5, 400.0]),
+)
+def test_compiled_session_steps_equal_the_python_fold(agents, from_s) -> None:
+    # The reference: events before from_s fold into the state the agent starts from_s in
+    # (a step at from_s when there is such history), the rest step by step (agent_steps),
+    # then one step per instant (steps_table).
+    rows, reference = [], {}
+    for number, events in enumerate(agents):
+        name = f"SIP/{number}"
+        ordered = sorted(events, key=lambda e: e[0])  # stable: same-second events keep their order
+        before = [e for e in ordered if e[0] < from_s]
+        initial = at.LOGGED_OUT
+        for _, event, queue, data1 in before:
+            initial = at.fold_agent_state(initial, event, queue, data1)
+        after = [(t, e, q, d, "", "NONE") for t, e, q, d in ordered if t >= from_s]
+        reference[name] = at.agent_steps(after, initial, start_s=from_s if before else None)
+        rows += [(name, *e) for e in ordered]
+    schema = pa.schema([("agent", pa.string()), ("time_s", pa.float64()), ("event", pa.string()),
+                        ("queue", pa.string()), ("data1", pa.string())])  # fmt: skip
+    events_table = pa.table({name: [r[i] for r in rows] for i, name in enumerate(schema.names)}).cast(schema)
+    assert at.session_steps(events_table, from_s).to_pylist() == at.steps_table(reference).to_pylist()

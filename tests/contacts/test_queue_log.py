@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from collections import Counter
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import duckdb
 import pytest
@@ -233,6 +235,15 @@ def test_the_fast_and_the_whole_line_reader_give_the_same_events(tmp_path) -> No
     assert transfer[7:12] == ("LINK", "a", "b", "2", "3|1|x|x|x|x|x|x")
 
 
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_lines_after_a_blank_line_keep_their_numbers(tmp_path, newline: str) -> None:
+    # The CSV reader skips blank lines, so such a file is read line by line.
+    path = tmp_path / "queue_log"
+    path.write_bytes(newline.join([*DOC_CALL.splitlines(), "", "garbage", ""]).encode())
+    report = ql.read_files(duckdb.connect(), [(path, "queue_log")], SITE)
+    assert [(r.line, r.field) for r in report.rejections] == [(5, "line")]
+
+
 @pytest.mark.parametrize(
     ("line", "canonical"),
     [
@@ -245,6 +256,10 @@ def test_the_fast_and_the_whole_line_reader_give_the_same_events(tmp_path) -> No
         ("1366720343|c1|Q|A|COMPLETECALLER|1|2|3|4||||", "1366720343.0|c1|Q|A|COMPLETECALLER|1|2|3|4"),
         (" 946684800 | c2 | Q | A | abandon |1| 2 |3", "946684800.0|c2|Q|A|ABANDON|1| 2 |3"),
         ("1.3667203e9|c3|Q||PAUSE|lunch", "1366720300.0|c3|Q||PAUSE|lunch"),
+        # Unicode spaces are trimmed like ' ' (no-break, em, ideographic), tabs are kept.
+        ("1366720344\u00a0|\u2003c4|Q\u3000|\u00a0A|\u00a0pause|x", "1366720344.0|c4|Q|A|PAUSE|x"),
+        ("1366720344|c5\t|Q|é|PAUSE|x", "1366720344.0|c5\t|Q|é|PAUSE|x"),
+        ("1366720344|c6 |é|Ü |PAUSE|x", "1366720344.0|c6|é|Ü|PAUSE|x"),
     ],
 )
 def test_an_event_id_is_the_stable_id_of_the_canonical_line(tmp_path, line: str, canonical: str) -> None:
@@ -348,6 +363,54 @@ def test_states_on_the_repeated_hour_keep_their_own_offset() -> None:
     ]
 
 
+#: The 2026 clock changes of London, New York and Lord Howe (a half-hour one), UTC.
+CLOCK_CHANGES_2026 = [
+    datetime(2026, 3, 29, 1, tzinfo=UTC),
+    datetime(2026, 10, 25, 1, tzinfo=UTC),
+    datetime(2026, 3, 8, 7, tzinfo=UTC),
+    datetime(2026, 11, 1, 6, tzinfo=UTC),
+    datetime(2026, 4, 4, 15, tzinfo=UTC),
+    datetime(2026, 10, 3, 15, 30, tzinfo=UTC),
+]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    zone=st.sampled_from(["Europe/London", "America/New_York", "Australia/Lord_Howe", "Asia/Kolkata", "UTC"]),
+    near=st.sampled_from(CLOCK_CHANGES_2026),
+    shift_s=st.floats(-2 * 86_400.0, 86_400.0),
+    length_s=st.floats(0.000001, 4 * 86_400.0),
+)
+def test_states_tile_the_piece_one_local_day_each(
+    zone: str, near: datetime, shift_s: float, length_s: float
+) -> None:
+    # Against zoneinfo: the rows cover the piece exactly, each within one local day, cut at
+    # local midnights only, each with the offset in force when it starts.
+    site = SiteContext(code="PBX", time_zone=zone)
+    start = near.timestamp() + shift_s
+    # (An earlier piece days before: the days then begin before this piece's.)
+    earlier = (start - 5 * 86_400.0, start - 5 * 86_400.0 + 600.0, "not_ready", "lunch")
+    states = _states([earlier, (start, start + length_s, "available", None)], site)
+    rows = [r for r in states if r["reason"] is None]
+    local = ZoneInfo(zone)
+    as_utc = lambda naive: naive.replace(tzinfo=UTC)  # noqa: E731
+    # Whole microseconds, halves away from zero (DuckDB's round, which the states used).
+    micros = lambda s: datetime(1970, 1, 1) + timedelta(microseconds=math.floor(s * 1e6 + 0.5))  # noqa: E731
+    if micros(start) == micros(start + length_s):
+        assert rows == []  # shorter than a microsecond: nothing to store
+        return
+    assert (rows[0]["started_at"], rows[-1]["ended_at"]) == (micros(start), micros(start + length_s))
+    for row, after in itertools.pairwise(rows):
+        assert row["ended_at"] == after["started_at"]
+        assert as_utc(after["started_at"]).astimezone(local).time() == time(0)
+    for row in rows:
+        begins = as_utc(row["started_at"]).astimezone(local)
+        ends = (as_utc(row["ended_at"]) - timedelta(microseconds=1)).astimezone(local)
+        assert begins.date() == ends.date()
+        assert row["utc_offset_s"] == begins.utcoffset().total_seconds()
+        assert row["started_local"] == begins.replace(tzinfo=None)
+
+
 # --- property tests -----------------------------------------------------------------------
 
 _EXITS = [
@@ -405,6 +468,41 @@ def test_every_leg_is_accounted_for_and_order_does_not_matter(tmp_path, lines: l
     random.Random(seed).shuffle(shuffled)
     _, again = parse(tmp_path, "\n".join(shuffled + lines[: len(lines) // 2]) + "\n", name="shuffled")
     assert sorted(again, key=lambda leg: leg["contact_id"]) == sorted(legs, key=lambda leg: leg["contact_id"])
+
+
+@st.composite
+def messy_call_events(draw: st.DrawFn) -> list[str]:
+    """Call events in any number and order: several openers, CONNECTs or ends per call and
+    queue, events before the opener or with no opener at all, ties within a second, data
+    fields that are not numbers."""
+    data = st.sampled_from(["", "0", "7", "12.5", "x", "LINK", "BRIDGE"])
+    lines = []
+    for _ in range(draw(st.integers(1, 30))):
+        t = 1_700_000_000 + draw(st.integers(0, 40))
+        callid = draw(st.sampled_from(["c1", "c2", "c3"]))
+        queue = draw(st.sampled_from(["sales", "support"]))
+        # Every call event can appear; the common ones often, so that pairs repeat them.
+        common = ["ENTERQUEUE", "CONNECT", "COMPLETECALLER"] * 4
+        event = draw(st.sampled_from(sorted(ql.CALL_EVENTS) + common))
+        agent = draw(st.sampled_from(["NONE", "SIP/1", "SIP/2"]))
+        fields = "|".join(draw(data) for _ in range(5))
+        lines.append(f"{t}|{callid}|{queue}|{agent}|{event}|{fields}")
+    return lines
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(lines=messy_call_events())
+def test_one_visit_legs_are_the_legs_the_ordered_path_gives(tmp_path, lines: list[str]) -> None:
+    # A (callid, queue) seen once is aggregated without ordering its events; every pair
+    # numbered in content order must give the very same legs.
+    path = tmp_path / "messy"
+    path.write_text("\n".join(lines) + "\n")
+    con = duckdb.connect()
+    ql.read_files(con, [(path, "messy")], SITE)
+    quick = ql.build_legs(con, "ql_new", SITE).to_pylist()
+    ql.create_legs(con, "ql_new", SITE, "ordered", ordered_only=True)
+    ordered = ql._to_contacts(con.sql("SELECT * FROM ordered").to_arrow_table()).to_pylist()
+    assert quick == ordered
 
 
 # --- through the import service, on both warehouses ----------------------------------------

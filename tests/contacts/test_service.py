@@ -101,6 +101,12 @@ def test_stable_id_matches_the_duckdb_expression() -> None:
     sql = "SELECT " + STABLE_ID_SQL.format(source="$1", key="$2")
     for source, key in [("asterisk", "MAIN|1700000000.12|sales|1700000000"), ("connect", "é-ü"), ("x", "")]:
         assert duckdb.connect().execute(sql, [source, key]).fetchone()[0] == stable_id(source, key)
+    # Many keys in one query: half of them have the top bit of the digest's first 8 bytes
+    # set (the bit the mask clears), and each must match byte for byte.
+    keys = [f"S|{n}.{n % 7}|q{n % 3}|{1_700_000_000 + n}" for n in range(2_000)]
+    each = "SELECT k, " + STABLE_ID_SQL.format(source="'asterisk'", key="k") + " FROM unnest($1) AS t(k)"
+    rows = duckdb.connect().execute(each, [keys]).fetchall()
+    assert dict(rows) == {k: stable_id("asterisk", k) for k in keys}
 
 
 def _waits(conn) -> list[float]:

@@ -3,11 +3,12 @@ on a contact or in wrap-up, as contiguous rows cut at each site-local midnight.
 
 Two inputs: the agent's session and pause events (ADDMEMBER/REMOVEMEMBER, AGENTLOGIN/
 AGENTLOGOFF and their callback forms, PAUSE/UNPAUSE/PAUSEALL/UNPAUSEALL, PAUSEREASON),
-folded in Python into a step function (few rows: the membership rules are clearer as
-code), and the contacts the agent handled, whose busy periods are merged with the steps
-with numpy (millions of rows; a Python loop per row took 3× as long, DuckDB window
-functions longer still). ``agent_timeline`` is the same merge one row at a time: the
-reference the vectorised merge is tested against.
+folded into a step function (the membership rules are clearer as a loop: ``agent_steps``
+in Python, the reference, and ``session_steps`` compiled with numba, which imports run),
+and the contacts the agent handled, whose busy periods are merged with the steps with
+numpy (millions of rows; a Python loop per row took 3× as long, DuckDB window functions
+longer still). ``agent_timeline`` is the same merge one row at a time: the reference the
+vectorised merge is tested against.
 """
 
 from __future__ import annotations
@@ -15,12 +16,13 @@ from __future__ import annotations
 import contextlib
 import itertools
 from collections.abc import Iterator
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
+from numba import njit
 
 from floorwalker.contacts.arrow import AGENT_STATE_SCHEMA
 from floorwalker.contacts.ingest import SiteContext
@@ -171,6 +173,131 @@ def steps_table(steps_by_agent: dict[str, list[Step]]) -> pa.Table:
     })  # fmt: skip
 
 
+#: Session and pause events as codes for the compiled fold (fold_agent_state's cases).
+_ADD, _REMOVE, _ON, _OFF, _PAUSE, _UNPAUSE, _REASON = range(1, 8)
+_EVENT_CODES = {
+    "ADDMEMBER": _ADD, "REMOVEMEMBER": _REMOVE, "AGENTLOGIN": _ON, "AGENTCALLBACKLOGIN": _ON,
+    "AGENTLOGOFF": _OFF, "AGENTCALLBACKLOGOFF": _OFF, "PAUSE": _PAUSE, "PAUSEALL": _PAUSE,
+    "UNPAUSE": _UNPAUSE, "UNPAUSEALL": _UNPAUSE, "PAUSEREASON": _REASON,
+}  # fmt: skip
+
+
+def session_steps(events: pa.Table, from_s: float) -> pa.Table:
+    """The step table (as steps_table) of the agents' session and pause ``events`` —
+    columns agent, time_s, event, queue, data1, each agent's rows together and in time
+    order — where events before ``from_s`` only set the state an agent starts from_s in
+    (a step at from_s, as agent_steps with ``start_s``). The same steps as agent_steps per
+    agent, then steps_table; the fold runs compiled (a Python loop per event cost 1–2 s on
+    a 5-million-line import)."""
+    if events.num_rows == 0:
+        return steps_table({})
+    # Codes for the compiled loop; a missing text is '' (a null has no code).
+    agent, queue, data1 = (
+        pc.dictionary_encode(pc.fill_null(events.column(name).combine_chunks(), ""))
+        for name in ("agent", "queue", "data1")
+    )
+    # Pause reasons by Python's own rule (strip, lower case), once per distinct text.
+    reasons = sorted({r for r in (_pause_reason(t) for t in data1.dictionary.to_pylist()) if r is not None})
+    reason_code = {r: i for i, r in enumerate(reasons)}
+    codes_of_text = np.array(
+        [reason_code.get(_pause_reason(t) or "", -1) for t in data1.dictionary.to_pylist()], np.int32
+    )
+    event = pc.dictionary_encode(pc.fill_null(events.column("event").combine_chunks(), ""))
+    codes_of_event = np.array([_EVENT_CODES.get(e, 0) for e in event.dictionary.to_pylist()], np.int8)
+    out_agent, out_time, out_logged, out_paused, out_reason = _fold_steps(
+        _indices(agent),
+        events.column("time_s").to_numpy().astype(np.float64),
+        codes_of_event[_indices(event)],
+        _indices(queue),
+        codes_of_text[_indices(data1)],
+        float(from_s),
+        len(queue.dictionary),
+    )
+    reason_labels = pa.array(reasons, pa.string())
+    return pa.table({
+        "agent": agent.dictionary.take(pa.array(out_agent)), "time_s": pa.array(out_time, pa.float64()),
+        "logged_in": pa.array(out_logged, pa.bool_()), "paused": pa.array(out_paused, pa.bool_()),
+        "reason": reason_labels.take(pa.array(out_reason, mask=out_reason < 0)),
+    })  # fmt: skip
+
+
+def _indices(encoded: pa.DictionaryArray) -> np.ndarray:
+    return encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32)
+
+
+@njit(cache=True)
+def _fold_steps(
+    agent: np.ndarray, time_s: np.ndarray, event: np.ndarray, queue: np.ndarray, reason: np.ndarray,
+    from_s: float, n_queues: int,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:  # fmt: skip
+    """fold_agent_state over each agent's events (codes; reason -1 where none), emitting
+    agent_steps' steps, one per agent and instant (the last state there, as steps_table
+    keeps them). Returns agent, time_s, logged_in, paused, reason (-1: none) per step."""
+    n = len(agent)
+    # At most one step per event plus one per agent for the state history left.
+    steps = (
+        np.empty(2 * n, np.int32), np.empty(2 * n, np.float64), np.empty(2 * n, np.bool_),
+        np.empty(2 * n, np.bool_), np.empty(2 * n, np.int32),
+    )  # fmt: skip
+    member = np.zeros(max(n_queues, 1), np.bool_)
+    k = 0
+    i = 0
+    while i < n:
+        a = agent[i]
+        member[:] = False
+        members, session, paused, why = 0, False, False, -1
+        history, started = False, False
+        while i < n and agent[i] == a:
+            t = time_s[i]
+            if t >= from_s and not started:
+                started = True
+                if history:
+                    k = _emit(steps, k, a, from_s, members > 0 or session, paused, why)
+            e, q, r = event[i], queue[i], reason[i]
+            if e == _ADD and not member[q]:
+                member[q] = True
+                members += 1
+            elif e == _REMOVE and member[q]:
+                member[q] = False
+                members -= 1
+            elif e == _ON:
+                session = True
+            elif e == _OFF:
+                session = False
+                member[:] = False
+                members = 0
+            elif e == _PAUSE:
+                paused = True
+                why = r if r >= 0 else why
+            elif e == _UNPAUSE:
+                paused, why = False, -1
+            elif e == _REASON:
+                why = r if r >= 0 else why
+            if members == 0 and not session:
+                paused, why = False, -1
+            if t < from_s:
+                history = True
+            else:
+                k = _emit(steps, k, a, t, members > 0 or session, paused, why)
+            i += 1
+        if history and not started:
+            k = _emit(steps, k, a, from_s, members > 0 or session, paused, why)
+    return steps[0][:k], steps[1][:k], steps[2][:k], steps[3][:k], steps[4][:k]
+
+
+@njit(cache=True)
+def _emit(
+    steps: tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray], k: int, agent: int, at: float,
+    logged: bool, paused: bool, why: int,
+) -> int:  # fmt: skip
+    """Write a step at index k (over the previous one when it is the same agent's at the
+    same instant); returns the next index."""
+    if k > 0 and steps[0][k - 1] == agent and steps[1][k - 1] == at:
+        k -= 1
+    steps[0][k], steps[1][k], steps[2][k], steps[3][k], steps[4][k] = agent, at, logged, paused, why
+    return k + 1
+
+
 _EMPTY_TIMELINES = pa.table({
     "agent": pa.array([], pa.string()), "start_s": pa.array([], pa.float64()),
     "end_s": pa.array([], pa.float64()), "state": pa.array([], pa.string()),
@@ -185,7 +312,10 @@ def timelines(steps: pa.Table, handled: pa.Table) -> pa.Table:
     counters are running sums over each agent's sorted change points, the session state
     is carried forward from the last step, equal neighbouring pieces are merged. Pure."""
     # Agents and reasons as integer codes (Arrow's C kernels, not a Python loop per row).
-    names = pc.unique(pa.chunked_array([steps.column("agent"), handled.column("agent")], pa.string()))
+    # (Chunks, not the two columns: given columns, pa.chunked_array reads them value by value
+    # in Python — a third of a second per 500,000 contacts.)
+    chunks = [chunk.cast(pa.string()) for t in (steps, handled) for chunk in t.column("agent").chunks]
+    names = pc.unique(pa.chunked_array(chunks, pa.string()))
     names = names.take(pc.sort_indices(names))  # rows come out ordered by agent, then time
     h_agent = pc.index_in(handled.column("agent"), value_set=names).to_numpy(zero_copy_only=False)
     answered = handled.column("answered_s").to_numpy(zero_copy_only=False).astype(float)
@@ -262,23 +392,29 @@ def timelines(steps: pa.Table, handled: pa.Table) -> pa.Table:
     labels = pa.array(["", "available", "not_ready", "wrap_up", "on_contact"], pa.string())
     reason_labels = pa.concat_arrays([reasons.cast(pa.string()), pa.array(["unspecified"], pa.string())])
     first_reason = reason[first]
-    reason_index = pa.array(np.where(first_reason == -1, len(reasons), first_reason), mask=first_reason == -2)
+    reason_index = pa.array(
+        np.where(first_reason == -1, len(reasons), first_reason), pa.int32(), mask=first_reason == -2
+    )
+    # Text columns as dictionaries (codes and labels): no copy of a string per row, here
+    # or when day_pieces picks rows (a quarter of a second per million rows).
     return pa.table({
-        "agent": pc.take(names, pa.array(agent_k[first])),
+        "agent": pa.DictionaryArray.from_arrays(pa.array(agent_k[first], pa.int32()), names),
         "start_s": pa.array(left[first], pa.float64()),
         "end_s": pa.array(right[last], pa.float64()),
-        "state": pc.take(labels, pa.array(state[first])),
-        "reason": pc.take(reason_labels, reason_index),
+        "state": pa.DictionaryArray.from_arrays(pa.array(state[first], pa.int32()), labels),
+        "reason": pa.DictionaryArray.from_arrays(reason_index, reason_labels),
     })  # fmt: skip
 
 
 def states_table(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table) -> pa.Table:
     """Agent-state rows (AGENT_STATE_SCHEMA) from flattened timelines — columns agent,
     start_s, end_s, state, reason — cut at each site-local midnight (a DST day's midnight
-    included), keyed by site, agent and start. Runs in DuckDB: millions of rows, no loop."""
-    if timelines.num_rows == 0:
+    included), keyed by site, agent and start. Millions of rows, no loop: the cuts are
+    numpy, the keys DuckDB."""
+    pieces = day_pieces(timelines, site.time_zone)
+    if pieces.num_rows == 0:
         return AGENT_STATE_SCHEMA.empty_table()
-    with _states_query(con, site, timelines) as sql:
+    with _states_query(con, pieces) as sql:
         return con.sql(sql, params={"site": site.code}).to_arrow_table().cast(AGENT_STATE_SCHEMA)
 
 
@@ -288,78 +424,110 @@ def insert_states(
     """Write the rows states_table would give that start at or after ``since`` (naive UTC)
     straight into the ``agent_states`` table of ``con`` (the embedded warehouse: no Arrow
     copy of millions of rows), with ``import_id``; returns the number written."""
-    if timelines.num_rows == 0:
+    pieces = day_pieces(timelines, site.time_zone, since_us=_epoch_us(since))
+    if pieces.num_rows == 0:
         return 0
     columns = ", ".join(AGENT_STATE_SCHEMA.names)
-    with _states_query(con, site, timelines) as sql:
+    with _states_query(con, pieces) as sql:
         written = con.execute(
-            f"INSERT INTO agent_states ({columns}, import_id) SELECT {columns}, $import_id FROM ({sql}) "
-            "WHERE started_at >= $since",
-            {"site": site.code, "since": since, "import_id": import_id},
+            f"INSERT INTO agent_states ({columns}, import_id) SELECT {columns}, $import_id FROM ({sql})",
+            {"site": site.code, "import_id": import_id},
         ).fetchall()
     return int(written[0][0]) if written else 0
 
 
-@contextlib.contextmanager
-def _states_query(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table) -> Iterator[str]:
-    """The states query over ``timelines`` (parameter $site), with its inputs registered
-    on ``con`` while the caller runs it.
+_EPOCH = datetime(1970, 1, 1)
 
-    The site's days and UTC offsets come from Python's tz database as two small tables
-    (a day per row, an offset per day and per DST change), joined by range: converting
-    time zones row by row in SQL cost more than everything else here. Most pieces lie
-    within one day: an ASOF join finds the day a piece starts in, and only the pieces that
-    run past its end are joined by range with every day they overlap (a range join of
-    every piece with every day cost 12× as much)."""
-    first = datetime.fromtimestamp(float(pc.min(timelines.column("start_s")).as_py()), UTC)
-    last = datetime.fromtimestamp(float(pc.max(timelines.column("end_s")).as_py()), UTC)
-    days = local_days_utc(first.replace(tzinfo=None), last.replace(tzinfo=None), site.time_zone)
-    offsets = utc_offsets(days, site.time_zone)
-    day_table = pa.table({
-        "day_start": pa.array([d[0] for d in days], pa.timestamp("us")),
-        "day_end": pa.array([d[1] for d in days], pa.timestamp("us")),
+
+def _epoch_us(utc_naive: datetime) -> int:
+    return (utc_naive - _EPOCH) // timedelta(microseconds=1)
+
+
+def _round_us(seconds: np.ndarray) -> np.ndarray:
+    """Seconds to whole microseconds, halves away from zero (DuckDB's round, not numpy's
+    half-to-even); exact for the non-negative times stored here."""
+    scaled = seconds * 1e6
+    whole = np.floor(scaled)
+    return (whole + (scaled - whole >= 0.5)).astype(np.int64)
+
+
+def day_pieces(timelines: pa.Table, time_zone: str, since_us: int | None = None) -> pa.Table:
+    """Flattened timelines (agent, start_s, end_s, state, reason) cut at each local
+    midnight of ``time_zone``: columns agent, state, reason, started_us, ended_us (UTC
+    microseconds) and offset_s (the UTC offset in force at the start), in the input's
+    order; empty pieces are dropped, and with ``since_us`` those starting before it.
+
+    The site's days and UTC offsets come from Python's tz database (a day per entry, an
+    offset per day and per DST change) and are looked up by binary search (converting
+    time zones row by row in SQL, or joining the days in DuckDB, cost several times more)."""
+    start_s = timelines.column("start_s").to_numpy(zero_copy_only=False).astype(float)
+    end_s = timelines.column("end_s").to_numpy(zero_copy_only=False).astype(float)
+    rows = np.flatnonzero(end_s > start_s)
+    if len(rows) == 0:
+        return _EMPTY_PIECES
+    start_us, end_us = _round_us(start_s[rows]), _round_us(end_s[rows])
+    first = datetime.fromtimestamp(float(start_s[rows].min()), UTC).replace(tzinfo=None)
+    last = datetime.fromtimestamp(float(end_s[rows].max()), UTC).replace(tzinfo=None)
+    days = local_days_utc(first, last, time_zone)
+    day_start = np.array([_epoch_us(d[0]) for d in days], np.int64)
+    day_end = np.array([_epoch_us(d[1]) for d in days], np.int64)
+    # Days overlapping [start, end): from the first that ends after the start to the last
+    # that begins before the end (days are contiguous and in order).
+    low = np.searchsorted(day_end, start_us, side="right")
+    high = np.searchsorted(day_start, end_us, side="left")
+    count = np.maximum(high - low, 0)
+    piece_row = np.repeat(np.arange(len(rows)), count)
+    # The k-th piece of a row lies in its day low + k.
+    day = np.repeat(low, count) + (np.arange(len(piece_row)) - np.repeat(np.cumsum(count) - count, count))
+    started = np.maximum(start_us[piece_row], day_start[day])
+    ended = np.minimum(end_us[piece_row], day_end[day])
+    keep = started < ended
+    if since_us is not None:
+        keep &= started >= since_us
+    piece_row, started, ended = piece_row[keep], started[keep], ended[keep]
+    offsets = utc_offsets(days, time_zone)
+    since = np.array([_epoch_us(o[0]) for o in offsets], np.int64)
+    offset_s = np.array([o[1] for o in offsets], np.int32)[np.searchsorted(since, started, side="right") - 1]
+    source = pa.array(rows[piece_row])
+    return pa.table({
+        "agent": timelines.column("agent").take(source), "state": timelines.column("state").take(source),
+        "reason": timelines.column("reason").take(source),
+        "started_us": pa.array(started, pa.int64()), "ended_us": pa.array(ended, pa.int64()),
+        "offset_s": pa.array(offset_s, pa.int32()),
     })  # fmt: skip
-    offset_table = pa.table({
-        "since": pa.array([o[0] for o in offsets], pa.timestamp("us")),
-        "offset_s": pa.array([o[1] for o in offsets], pa.int32()),
-    })  # fmt: skip
+
+
+_EMPTY_PIECES = pa.table({
+    "agent": pa.array([], pa.string()), "state": pa.array([], pa.string()),
+    "reason": pa.array([], pa.string()), "started_us": pa.array([], pa.int64()),
+    "ended_us": pa.array([], pa.int64()), "offset_s": pa.array([], pa.int32()),
+})  # fmt: skip
+
+
+@contextlib.contextmanager
+def _states_query(con: duckdb.DuckDBPyConnection, pieces: pa.Table) -> Iterator[str]:
+    """The states query over ``pieces`` (day_pieces; parameter $site), registered on
+    ``con`` while the caller runs it: keys, local clock and duration per row. Rows keep
+    the pieces' order, which is by agent, then start (timelines() makes them so): an
+    ORDER BY here cost more than the rest of the query."""
     state_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key="source_key")
     sql = f"""
-        WITH t AS (
-          SELECT *, make_timestamp(CAST(round(start_s * 1e6) AS BIGINT)) AS s_utc,
-                    make_timestamp(CAST(round(end_s * 1e6) AS BIGINT)) AS e_utc
-          FROM _fw_timelines WHERE end_s > start_s
-        ), in_day AS (
-          SELECT t.*, d.day_end FROM t ASOF JOIN _fw_days d ON t.s_utc >= d.day_start
-        ), pieces AS (
-          SELECT agent, state, reason, s_utc AS started_at, e_utc AS ended_at
-          FROM in_day WHERE e_utc <= day_end
-          UNION ALL
-          SELECT x.agent, x.state, x.reason, greatest(x.s_utc, d.day_start) AS started_at,
-                 least(x.e_utc, d.day_end) AS ended_at
-          FROM (SELECT * FROM in_day WHERE e_utc > day_end) x
-          JOIN _fw_days d ON x.s_utc < d.day_end AND x.e_utc > d.day_start
-        ), placed AS (
-          SELECT p.*, o.offset_s FROM pieces p ASOF JOIN _fw_offsets o ON p.started_at >= o.since
-        ), keyed AS (
-          SELECT *,
-                 $site || '|' || agent || '|' || strftime(started_at, '%Y-%m-%dT%H:%M:%S.%f')
-                   AS source_key
-          FROM placed WHERE started_at < ended_at
+        WITH keyed AS (
+          SELECT *, $site || '|' || agent || '|' || strftime(started_at, '%Y-%m-%dT%H:%M:%S.%f') AS source_key
+          FROM (SELECT agent, state, reason, offset_s, make_timestamp(started_us) AS started_at,
+                       make_timestamp(ended_us) AS ended_at
+                FROM _fw_pieces)
         )
         SELECT {state_id} AS state_id, '{SOURCE}' AS source, source_key, $site AS site, agent, state,
                reason, started_at, ended_at, started_at + to_seconds(offset_s) AS started_local,
                offset_s AS utc_offset_s,
                epoch(ended_at) - epoch(started_at) AS duration_s
-        FROM keyed ORDER BY agent, started_at"""
-    con.register("_fw_timelines", timelines)
-    con.register("_fw_days", day_table)
-    con.register("_fw_offsets", offset_table)
+        FROM keyed"""
+    con.register("_fw_pieces", pieces)
     try:
         yield sql
     finally:
-        for name in ("_fw_timelines", "_fw_days", "_fw_offsets"):
-            con.unregister(name)
+        con.unregister("_fw_pieces")
 
 
 def flatten_timelines(timelines: dict[str, list[tuple[float, float, str, str | None]]]) -> pa.Table:

@@ -209,9 +209,20 @@ def _rebuild_legs_embedded(
             f"(SELECT {columns} FROM queue_log_events WHERE site = {queue_log._quote(site.code)} "
             f"AND callid IN (SELECT callid FROM {ql_new}))"
         )
-    sql, params = queue_log.legs_sql(events, site)
+    stored = con.execute(
+        f"SELECT count(*) FROM contacts WHERE site = ? AND source = '{queue_log.SOURCE}'", [site.code]
+    ).fetchall()[0][0]
+    if not stored:
+        # No leg of this site is stored, so none is replaced (a contact id is a hash of the
+        # source and of a key that begins with the site): the legs go straight into
+        # contacts, without a temporary copy of every leg.
+        new = queue_log.insert_legs(con, events, site, import_id)
+        incomplete = con.execute(
+            "SELECT count(*) FROM contacts WHERE import_id = ? AND outcome = 'incomplete'", [import_id]
+        ).fetchall()
+        return new, int(incomplete[0][0])
     # (A temp table of this transaction: a failure rolls it back with everything else.)
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _fw_legs AS {sql}", params)
+    queue_log.create_legs(con, events, site, "_fw_legs")
     replaced = con.execute(
         "DELETE FROM contacts WHERE contact_id IN (SELECT contact_id FROM _fw_legs)"
     ).fetchall()
@@ -289,17 +300,26 @@ def _rebuild_agent_states(
     # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
     cut = _first_local_midnight(from_utc, site.time_zone)
     written = 0
+    # Session and pause events are a small share of the lines: read once for all agents.
+    sessions = _session_events(connection, site, [agent for agent, _ in per_agent])
+    # With no state of the site stored before, there is nothing to replace (chunks write
+    # disjoint agents): each delete would only scan the states this import just wrote.
+    stored = connection.execute(
+        text("SELECT count(*) FROM agent_states WHERE site = :site AND source = 'asterisk'"),
+        {"site": site.code},
+    ).scalar_one()
     # Agents in chunks of about _EVENTS_PER_CHUNK events: memory stays bounded by the
     # chunk, not the file, and a small import is one chunk.
     for chunk in _chunks(per_agent, _EVENTS_PER_CHUNK):
-        timelines = _timelines_of(connection, site, chunk, from_s, from_utc)
-        connection.execute(
-            text(
-                "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' AND agent IN :agents "
-                "AND started_at >= :cut"
-            ).bindparams(bindparam("agents", expanding=True)),
-            {"site": site.code, "agents": chunk, "cut": cut},
-        )
+        timelines = _timelines_of(connection, site, chunk, sessions, from_s, from_utc)
+        if stored:
+            connection.execute(
+                text(
+                    "DELETE FROM agent_states WHERE site = :site AND source = 'asterisk' "
+                    "AND agent IN :agents AND started_at >= :cut"
+                ).bindparams(bindparam("agents", expanding=True)),
+                {"site": site.code, "agents": chunk, "cut": cut},
+            )
         # Every stored state these keys could meet was deleted just above.
         if embedded:
             written += agent_timelines.insert_states(con, site, timelines, cut, import_id)
@@ -326,38 +346,42 @@ def _chunks(counts: list[tuple[str, int]], size: int) -> list[list[str]]:
     return groups
 
 
-def _timelines_of(
-    connection: Connection, site: SiteContext, agents: list[str], from_s: float, from_utc: datetime
-) -> pa.Table:
-    """The timelines (agent_timelines.timelines) of ``agents`` from ``from_s`` on, from every
-    stored event and contact."""
-    in_agents = bindparam("agents", expanding=True)
-    session_rows = connection.execute(
+def _session_events(connection: Connection, site: SiteContext, agents: list[str]) -> pa.Table:
+    """Every stored session and pause event of ``agents`` (agent, time_s, event, queue,
+    data1), ordered by agent, time and event id."""
+    events = sorted(queue_log.AGENT_EVENTS)
+    if connection.dialect.name == "duckdb":
+        raw = connection.connection.driver_connection
+        return raw.sql(
+            """SELECT agent, time_s, event, queue, coalesce(data1, '') AS data1
+               FROM queue_log_events WHERE site = $site AND list_contains($events, event)
+               AND list_contains($agents, agent) ORDER BY agent, time_s, event_id""",
+            params={"site": site.code, "events": events, "agents": agents},
+        ).to_arrow_table()
+    rows = connection.execute(
         text(
-            """SELECT agent, time_s, event, queue, coalesce(data1, ''), coalesce(data2, ''), callid
+            """SELECT agent, time_s, event, queue, coalesce(data1, '')
                FROM queue_log_events WHERE site = :site AND agent IN :agents
                AND event IN :events ORDER BY agent, time_s, event_id"""
-        ).bindparams(in_agents, bindparam("events", expanding=True)),
-        {"site": site.code, "agents": agents, "events": sorted(queue_log.AGENT_EVENTS)},
+        ).bindparams(bindparam("agents", expanding=True), bindparam("events", expanding=True)),
+        {"site": site.code, "agents": agents, "events": events},
     ).fetchall()
-    by_agent_events: dict[str, list[tuple[float, str, str, str, str, str]]] = {a: [] for a in agents}
-    initial: dict[str, agent_timelines.AgentState] = {}
-    for agent, time_s, event, queue, data1, data2, callid in session_rows:
-        if time_s < from_s:
-            # History before the window only sets the state at its start.
-            initial[agent] = agent_timelines.fold_agent_state(
-                initial.get(agent, agent_timelines.LOGGED_OUT), event, queue, data1
-            )
-        else:
-            by_agent_events[agent].append((time_s, event, queue, data1, data2, callid))
-    steps = agent_timelines.steps_table({
-        agent: agent_timelines.agent_steps(
-            by_agent_events[agent],
-            initial.get(agent, agent_timelines.LOGGED_OUT),
-            start_s=from_s if agent in initial else None,
-        )
-        for agent in agents
+    columns = list(zip(*rows, strict=True)) if rows else [()] * 5
+    return pa.table({
+        "agent": pa.array(columns[0], pa.string()), "time_s": pa.array(columns[1], pa.float64()),
+        "event": pa.array(columns[2], pa.string()), "queue": pa.array(columns[3], pa.string()),
+        "data1": pa.array(columns[4], pa.string()),
     })  # fmt: skip
+
+
+def _timelines_of(
+    connection: Connection, site: SiteContext, agents: list[str], sessions: pa.Table, from_s: float,
+    from_utc: datetime,
+) -> pa.Table:  # fmt: skip
+    """The timelines (agent_timelines.timelines) of ``agents`` from ``from_s`` on, from their
+    session events (in ``sessions``: _session_events) and every stored contact."""
+    mine = sessions.filter(pc.is_in(sessions.column("agent"), value_set=pa.array(agents, pa.string())))
+    steps = agent_timelines.session_steps(mine, from_s)
     return agent_timelines.timelines(steps, _handled(connection, site.code, agents, from_utc))
 
 
