@@ -87,8 +87,6 @@ class Decomposition:
     uniform: dict[tuple[int, int], dict[int, float]]  # (group, day) → {week row: coefficient}
     #: tangents: (block, constant, slopes) meaning θ_block − Σ slope·variable ≥ constant
     cuts: list[tuple[int, float, dict[tuple[Any, ...], float]]] = field(default_factory=list)
-    #: the last whole-number master's solution (its next solve starts from it)
-    warm: list[float] | None = None
 
 
 @dataclass(frozen=True)
@@ -254,8 +252,6 @@ def _master(
 ) -> tuple[float, float, Point, list[float], float] | None:
     """Solve the master: (value, proven bound, its head counts and shares, θ per block,
     pattern cost), or None when it found no solution in time."""
-    import highspy
-
     agg, lp = dec.agg, dec.agg.lp
     m = LinearModel()
     pvar = {v: m.var(lp.lb[v], lp.ub[v], integer=False, cost=lp.cost[v]) for v in agg.p.values()}
@@ -288,29 +284,11 @@ def _master(
         m.row(terms, constant, math.inf)
     h = highs_model(m, time_limit, 0, relaxed=relaxed)
     h.setOptionValue("mip_rel_gap", MASTER_GAP)
-    if not relaxed and dec.warm is not None and len(dec.warm) == len(m.lb):
-        # the previous master's solution, its θ raised to the new tangents: still feasible,
-        # so branch and bound starts with an incumbent (measured: fewer seconds per round)
-        warm = list(dec.warm)
-        for v in hvar.values():
-            warm[v] = float(round(warm[v]))
-        for t in theta:
-            warm[t] = 0.0
-        for idx, coef, lo, _hi in m.rows[len(m.rows) - len(dec.cuts) :]:
-            t = idx[0]  # the θ of the tangent's block comes first in its row
-            rest = sum(c * warm[v] for v, c in zip(idx[1:], coef[1:], strict=True))
-            warm[t] = max(warm[t], lo - rest)
-        start = highspy.HighsSolution()
-        start.col_value = warm
-        start.value_valid = True
-        h.setSolution(start)
     h.run()
     info = h.getInfo()
     if info.primal_solution_status != 2:  # no feasible solution
         return None
     x = list(h.getSolution().col_value)
-    if not relaxed:
-        dec.warm = x
     value = float(info.objective_function_value)
     bound = value if relaxed else float(info.mip_dual_bound)
     heads = {key: (x[v] if relaxed else float(round(x[v]))) for key, v in hvar.items()}
