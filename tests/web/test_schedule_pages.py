@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from floorwalker.auth.permissions import Actor
 from floorwalker.wfm import schedule_service
-from floorwalker.wfm.models import ScheduleShift
+from floorwalker.wfm.models import Schedule, ScheduleShift
 from tests import factories as f
 from tests.wfm.test_schedule_generate import WEEK, history
 
@@ -109,3 +109,27 @@ def test_intraday_page(stores, db, browser, monkeypatch) -> None:
     assert page.status_code == 200 and "Intraday, 2026-10-20" in page.text
     assert re.search(r"<tr><td>09:00</td><td class=\"num\">[\d.]+</td>\s*<td class=\"num\">0</td>", page.text)
     assert "sales: actual so far is 0%" in page.text
+
+
+def test_manager_generates_a_draft_from_the_page(stores, db, browser, monkeypatch) -> None:
+    # the CLI cannot open the embedded warehouse while the server runs: the page's button does it
+    people = history(stores, db, monkeypatch)
+    f.user(db, "manager", username="mia")
+    f.user(db, "agent", employee_id=people[0].id, username="al")
+
+    browser.login("al")  # agents neither see nor use the button
+    assert 'id="generate"' not in browser.get(f"/wfm/schedule?week={WEEK}&site=LON").text
+    refused = browser.post("/wfm/schedule/generate", {"week": str(WEEK), "site": "LON", "time_limit_s": "5"})
+    assert refused.status_code == 403
+    assert db.scalars(select(Schedule)).first() is None
+    browser.post("/logout")
+
+    browser.login("mia")
+    empty = browser.get(f"/wfm/schedule?week={WEEK}&site=LON")
+    assert 'id="no-schedule"' in empty.text and "Generate a draft" in empty.text
+    bad = browser.post("/wfm/schedule/generate", {"week": str(WEEK), "site": "LON", "time_limit_s": "0"})
+    assert "Not generated: time limit must be 1–300 seconds" in bad.text
+    done = browser.post("/wfm/schedule/generate", {"week": str(WEEK), "site": "LON", "time_limit_s": "5"})
+    assert "Draft generated:" in done.text and "0 rule violations" in done.text
+    assert 'id="schedule-grid"' in done.text and "Generate the draft again" in done.text
+    assert all(p.agent_code in done.text for p in people)

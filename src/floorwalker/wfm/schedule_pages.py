@@ -46,6 +46,13 @@ def _monday(raw: str | None) -> date:
     return day - timedelta(days=day.weekday())
 
 
+#: Time limit of a generation started from the page (seconds): the CLI's default, and the
+#: range a form may ask for (a request waits for the optimiser).
+GENERATE_SECONDS = 60.0
+MIN_GENERATE_SECONDS = 1.0
+MAX_GENERATE_SECONDS = 300.0
+
+
 @router.get("/schedule")
 def schedule_page(
     request: Request,
@@ -84,6 +91,33 @@ def out_now(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) ->
     now = clock.utcnow()
     live = adherence_service.out_of_adherence_now(db, warehouse, actor, now)
     return render(request, "wfm/_out_now.html", {"live": live, "now": now})
+
+
+@router.post("/schedule/generate")
+async def generate(request: Request, db: Db, warehouse: Warehouse, actor: PageActor) -> Response:
+    """Generate the week's draft from the page (as `floorwalker schedule generate`, which
+    cannot open the embedded warehouse while the server holds it)."""
+    form = await request.form()
+    week, site = str(form.get("week", "")), str(form.get("site", "")) or None
+    try:
+        limit = float(str(form.get("time_limit_s", "") or GENERATE_SECONDS))
+    except ValueError:
+        limit = -1.0
+    if not MIN_GENERATE_SECONDS <= limit <= MAX_GENERATE_SECONDS:
+        return _redirect(
+            "/wfm/schedule", {"week": week, "site": site},
+            f"Not generated: time limit must be {MIN_GENERATE_SECONDS:g}–{MAX_GENERATE_SECONDS:g} seconds",
+        )  # fmt: skip
+    try:
+        out = schedule_service.generate_week(db, warehouse, actor, site, _monday(week), time_limit_s=limit)
+    except DomainError as exc:
+        db.rollback()
+        return _redirect("/wfm/schedule", {"week": week, "site": site}, f"Not generated: {exc.message}")
+    return _redirect(
+        "/wfm/schedule", {"week": week, "site": site, "status": "draft"},
+        f"Draft generated: {out['shifts']} shifts for {out['agents']} agents, gap {out['gap']:.1%}, "
+        f"{out['rule_violations']} rule violations",
+    )  # fmt: skip
 
 
 @router.post("/schedule/publish")
