@@ -700,3 +700,78 @@ def test_a_file_the_csv_reader_refuses_is_read_line_by_line_inside_an_import(sto
             assert not [n for n in names if n.startswith("ql_work")]
             temp = raw.execute("SELECT table_name FROM duckdb_tables() WHERE temporary").fetchall()
             assert temp == []
+
+
+def _import_files(stores, files: list[Path]):
+    with stores.session() as session:
+        context = imports.site_context(session, "PBX", None)
+    return imports.run_import(
+        stores.settings, SYSTEM, kind="queue-log", source="asterisk", site=context,
+        files=[p.name for p in files], dry_run=False,
+        load=import_queue_log.queue_log_load([(p, p.name) for p in files], context, files[0].parent / "work"),
+    )  # fmt: skip
+
+
+def _stored_events(stores) -> list[tuple]:
+    with stores.warehouse.connect() as conn:
+        rows = conn.execute(select(queue_log_events).order_by(queue_log_events.c.event_id)).all()
+    return [tuple(v for k, v in r._mapping.items() if k != "import_id") for r in rows]
+
+
+def test_a_rejected_line_in_a_clean_looking_file_is_named_and_the_rest_loaded_once(
+    stores, db, tmp_path
+) -> None:
+    """A file DuckDB can stream is loaded without line numbers; a line it must reject makes
+    the import read the file again with numbers: the rejection names its line, and the
+    lines streamed before are not stored twice."""
+    f.site(db, code="PBX")
+    _import(stores, tmp_path, SESSION + CALLS + LATER, "clean")
+    expected, expected_events = _snapshot(stores), _stored_events(stores)
+    stores.empty()
+    f.site(db, code="PBX")
+    lines = (SESSION + CALLS + LATER).splitlines(keepends=True)
+    summary = _import(stores, tmp_path, "".join([*lines[:5], "1700000600|c1|sales\n", *lines[5:]]), "dirty")
+    assert [(r.line, r.field) for r in summary.rejections] == [(6, "line")]
+    assert (summary.lines, summary.rejected, summary.duplicates, summary.contacts) == (13, 1, 0, 3)
+    assert _snapshot(stores) == expected
+    assert _stored_events(stores) == expected_events
+
+
+def test_streamed_and_carefully_read_files_of_one_import_share_their_repeats(stores, db, tmp_path) -> None:
+    """One import of a streamed log file, a table-form export (read the careful way)
+    holding some of the same events, and a log file holding a line twice: each event is
+    stored once and the tables are those of the lines imported once."""
+    f.site(db, code="PBX")
+    _import(stores, tmp_path, SESSION + CALLS + LATER, "all")
+    expected, expected_events = _snapshot(stores), _stored_events(stores)
+    stores.empty()
+    f.site(db, code="PBX")
+    log = tmp_path / "queue_log"
+    log.write_text(SESSION + CALLS)
+    table = tmp_path / "queue_log.csv"  # CALLS' first two lines and LATER, as the table form
+    rows = [line.split("|") for line in (CALLS.splitlines()[:2] + LATER.splitlines())]
+    table.write_text(
+        "time,callid,queuename,agent,event,data1,data2,data3,data4,data5\n"
+        + "".join(",".join((r + [""] * 10)[:10]) + "\n" for r in rows)
+    )
+    repeated = tmp_path / "queue_log.1"
+    repeated.write_text(LATER.splitlines(keepends=True)[0] * 2)
+    summary = _import_files(stores, [log, table, repeated])
+    assert (summary.lines, summary.rejected, summary.contacts) == (9 + 5 + 2, 0, 3)
+    assert summary.duplicates == 2 + 2  # two CALLS lines and LATER's first line twice
+    assert _snapshot(stores) == expected
+    assert _stored_events(stores) == expected_events
+
+
+def test_a_file_with_lines_stored_before_rebuilds_their_calls(stores, db, tmp_path) -> None:
+    """A rotated file overlapping the previous one: its lines stored before are duplicates,
+    and a call that began in them is stitched with the new lines."""
+    f.site(db, code="PBX")
+    _import(stores, tmp_path, SESSION + CALLS + LATER, "all")
+    expected = _snapshot(stores)
+    stores.empty()
+    f.site(db, code="PBX")
+    _import(stores, tmp_path, SESSION + CALLS, "old")
+    rotated = _import(stores, tmp_path, CALLS.splitlines(keepends=True)[-1] + LATER, "rotated")
+    assert (rotated.lines, rotated.duplicates) == (4, 1)
+    assert _snapshot(stores) == expected

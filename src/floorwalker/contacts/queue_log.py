@@ -133,7 +133,7 @@ class ReadReport:
 # --- reading ----------------------------------------------------------------------------
 
 
-def _sniff_table_form(path: Path) -> bool:
+def sniff_table_form(path: Path) -> bool:
     """True when the file is the database-table CSV export (a header naming callid)."""
     with path.open("rb") as handle:
         head = handle.read(4096).decode("utf-8", errors="replace")
@@ -165,13 +165,71 @@ def _check_log_fields(con: duckdb.DuckDBPyConnection, path: Path, display: str, 
     """The fast path: DuckDB's CSV reader splits each line on '|', and the lines go
     straight into the check (no table of split fields in between). False (nothing kept)
     when the file needs the whole-line path: a blank line, a line with _FAST_FIELDS or
-    more fields, or bytes that are not UTF-8."""
+    more fields, or bytes that are not UTF-8.
+
+    Lines are first checked without their numbers: numbering them (a window over the whole
+    file) makes DuckDB read and check on one thread, half the speed on two cores. Only a
+    file with a rejected line is checked again with numbers, so the report can name them."""
     if _has_blank_lines(path):
         return False
+    try:
+        _insert_checked_fields(con, path, display, site, numbered=False)
+    except duckdb.Error:
+        return False
+    too_wide, rejected = con.execute(
+        f"SELECT count(*) FILTER (WHERE n >= {_FAST_FIELDS}), count(*) FILTER (WHERE bad_field IS NOT NULL) "
+        "FROM ql_checked WHERE file = ?",
+        [display],
+    ).fetchone()  # type: ignore[misc]
+    if too_wide:
+        con.execute("DELETE FROM ql_checked WHERE file = ?", [display])
+        return False
+    if rejected:
+        con.execute("DELETE FROM ql_checked WHERE file = ?", [display])
+        _insert_checked_fields(con, path, display, site, numbered=True)
+    return True
+
+
+def _insert_checked_fields(
+    con: duckdb.DuckDBPyConnection, path: Path, display: str, site: SiteContext, *, numbered: bool
+) -> None:
+    """Check every line of the log-form file ``path`` into ql_checked, split by DuckDB's CSV
+    reader; ``line`` is the line's number when ``numbered``, else NULL."""
+    con.execute(
+        f"INSERT INTO ql_checked {_checked_sql(_split_fields_sql(numbered), site)}",
+        {"display": display, "path": str(path)},
+    )
+
+
+def insert_streamed(
+    con: duckdb.DuckDBPyConnection, path: Path, display: str, site: SiteContext, import_id: int
+) -> int:
+    """Insert the valid lines of the log-form file ``path`` straight into ``queue_log_events``
+    of ``con`` (the embedded warehouse), with ``import_id``: no working table, no line
+    numbers. Returns the rows inserted; a line rejected or too wide for the split is left
+    out, so fewer rows than lines (line_scan) means the file must be read the careful way
+    (read_files), which names them. The caller makes sure the reader cannot fail
+    (line_scan.LineScan.streamable)."""
+    columns = ", ".join(EVENT_COLUMNS)
+    valid = ", ".join("$site" if c == "site" else c for c in EVENT_COLUMNS)
+    written = con.execute(
+        f"INSERT INTO queue_log_events ({columns}, import_id) SELECT {valid}, $import_id "
+        f"FROM ({_checked_sql(_split_fields_sql(numbered=False), site)}) "
+        f"WHERE bad_field IS NULL AND n < {_FAST_FIELDS}",
+        {"display": display, "path": str(path), "site": site.code, "import_id": import_id},
+    ).fetchall()
+    return int(written[0][0]) if written else 0
+
+
+def _split_fields_sql(numbered: bool) -> str:
+    """The lines of the file $path (shown as $display) split by DuckDB's CSV reader into
+    the columns of ql_fields; ``line`` numbered when ``numbered`` (a window over the whole
+    file, which DuckDB runs on one thread), else NULL."""
     columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(1, _FAST_FIELDS + 1))
     last_field = " ".join(f"WHEN c{i} IS NOT NULL THEN {i}" for i in range(_FAST_FIELDS, 0, -1))
     rest = ", ".join(f"coalesce(c{i}, '')" for i in range(10, _FAST_FIELDS + 1))
-    fields = f"""(SELECT $display AS file, row_number() OVER () AS line, CASE {last_field} ELSE 0 END AS n,
+    line = "row_number() OVER ()" if numbered else "CAST(NULL AS BIGINT)"
+    return f"""(SELECT $display AS file, {line} AS line, CASE {last_field} ELSE 0 END AS n,
                       c1 AS f1, c2 AS f2, c3 AS f3, c4 AS f4, c5 AS f5, c6 AS f6, c7 AS f7, c8 AS f8,
                       c9 AS f9,
                       CASE WHEN c10 IS NOT NULL OR c11 IS NOT NULL OR c12 IS NOT NULL
@@ -181,19 +239,6 @@ def _check_log_fields(con: duckdb.DuckDBPyConnection, path: Path, display: str, 
                FROM read_csv($path, delim = '|', header = false, columns = {{{columns}}},
                  quote = '', escape = '', auto_detect = false, strict_mode = false,
                  null_padding = true))"""
-    try:
-        con.execute(
-            f"INSERT INTO ql_checked {_checked_sql(fields, site)}", {"display": display, "path": str(path)}
-        )
-    except duckdb.Error:
-        return False
-    too_wide = con.execute(
-        f"SELECT count(*) FROM ql_checked WHERE file = ? AND n >= {_FAST_FIELDS}", [display]
-    ).fetchone()[0]  # type: ignore[index]
-    if too_wide:
-        con.execute("DELETE FROM ql_checked WHERE file = ?", [display])
-        return False
-    return True
 
 
 def _load_log_lines(con: duckdb.DuckDBPyConnection, path: Path, display: str) -> None:
@@ -375,7 +420,7 @@ def read_files(
     )
     con.execute(f"CREATE OR REPLACE TABLE ql_checked AS {_checked_sql('ql_fields', site)} LIMIT 0")
     for path, display in paths:
-        if _sniff_table_form(path):
+        if sniff_table_form(path):
             _load_table_rows(con, path, display, site.source_zone)
         elif not _check_log_fields(con, path, display, site):
             _load_log_lines(con, path, display)
