@@ -411,20 +411,21 @@ def states_table(con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: p
     start_s, end_s, state, reason — cut at each site-local midnight (a DST day's midnight
     included), keyed by site, agent and start. Millions of rows, no loop: the cuts are
     numpy, the keys DuckDB."""
-    pieces = day_pieces(timelines, site.time_zone)
+    return pieces_table(con, site, day_pieces(timelines, site.time_zone))
+
+
+def pieces_table(con: duckdb.DuckDBPyConnection, site: SiteContext, pieces: pa.Table) -> pa.Table:
+    """Agent-state rows (AGENT_STATE_SCHEMA) of day pieces (day_pieces), as Arrow."""
     if pieces.num_rows == 0:
         return AGENT_STATE_SCHEMA.empty_table()
     with _states_query(con, pieces) as sql:
         return con.sql(sql, params={"site": site.code}).to_arrow_table().cast(AGENT_STATE_SCHEMA)
 
 
-def insert_states(
-    con: duckdb.DuckDBPyConnection, site: SiteContext, timelines: pa.Table, since: datetime, import_id: int
-) -> int:
-    """Write the rows states_table would give that start at or after ``since`` (naive UTC)
-    straight into the ``agent_states`` table of ``con`` (the embedded warehouse: no Arrow
-    copy of millions of rows), with ``import_id``; returns the number written."""
-    pieces = day_pieces(timelines, site.time_zone, since_us=_epoch_us(since))
+def insert_pieces(con: duckdb.DuckDBPyConnection, site: SiteContext, pieces: pa.Table, import_id: int) -> int:
+    """Write the agent-state rows of day pieces (day_pieces) straight into the
+    ``agent_states`` table of ``con`` (the embedded warehouse: no Arrow copy of millions of
+    rows), with ``import_id``; returns the number written."""
     if pieces.num_rows == 0:
         return 0
     columns = ", ".join(AGENT_STATE_SCHEMA.names)
@@ -439,7 +440,8 @@ def insert_states(
 _EPOCH = datetime(1970, 1, 1)
 
 
-def _epoch_us(utc_naive: datetime) -> int:
+def epoch_us(utc_naive: datetime) -> int:
+    """Microseconds since the epoch of a naive-UTC instant."""
     return (utc_naive - _EPOCH) // timedelta(microseconds=1)
 
 
@@ -469,8 +471,8 @@ def day_pieces(timelines: pa.Table, time_zone: str, since_us: int | None = None)
     first = datetime.fromtimestamp(float(start_s[rows].min()), UTC).replace(tzinfo=None)
     last = datetime.fromtimestamp(float(end_s[rows].max()), UTC).replace(tzinfo=None)
     days = local_days_utc(first, last, time_zone)
-    day_start = np.array([_epoch_us(d[0]) for d in days], np.int64)
-    day_end = np.array([_epoch_us(d[1]) for d in days], np.int64)
+    day_start = np.array([epoch_us(d[0]) for d in days], np.int64)
+    day_end = np.array([epoch_us(d[1]) for d in days], np.int64)
     # Days overlapping [start, end): from the first that ends after the start to the last
     # that begins before the end (days are contiguous and in order).
     low = np.searchsorted(day_end, start_us, side="right")
@@ -486,7 +488,7 @@ def day_pieces(timelines: pa.Table, time_zone: str, since_us: int | None = None)
         keep &= started >= since_us
     piece_row, started, ended = piece_row[keep], started[keep], ended[keep]
     offsets = utc_offsets(days, time_zone)
-    since = np.array([_epoch_us(o[0]) for o in offsets], np.int64)
+    since = np.array([epoch_us(o[0]) for o in offsets], np.int64)
     offset_s = np.array([o[1] for o in offsets], np.int32)[np.searchsorted(since, started, side="right") - 1]
     source = pa.array(rows[piece_row])
     return pa.table({

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -391,7 +392,6 @@ def _rebuild_agent_states(
     # States are cut at local midnight, so replacing everything from the first cut on
     # needs no partial rows: delete from the first local midnight ≥ from_s, write from it.
     cut = _first_local_midnight(from_utc, site.time_zone)
-    written = 0
     # Session and pause events are a small share of the lines: read once for all agents.
     sessions = _session_events(connection, site, [agent for agent, _ in per_agent])
     # With no state of the site stored before, there is nothing to replace (chunks write
@@ -400,10 +400,9 @@ def _rebuild_agent_states(
         text("SELECT count(*) FROM agent_states WHERE site = :site AND source = 'asterisk'"),
         {"site": site.code},
     ).scalar_one()
-    # Agents in chunks of about _EVENTS_PER_CHUNK events: memory stays bounded by the
-    # chunk, not the file, and a small import is one chunk.
-    for chunk in _chunks(per_agent, _EVENTS_PER_CHUNK):
-        timelines = _timelines_of(connection, site, chunk, sessions, from_s, from_utc)
+    since_us = agent_timelines.epoch_us(cut)
+
+    def write(chunk: list[str], pieces: pa.Table) -> int:
         if stored:
             connection.execute(
                 text(
@@ -414,13 +413,28 @@ def _rebuild_agent_states(
             )
         # Every stored state these keys could meet was deleted just above.
         if embedded:
-            written += agent_timelines.insert_states(con, site, timelines, cut, import_id)
-            continue
-        table = agent_timelines.states_table(con, site, timelines)
-        table = table.filter(pc.greater_equal(table.column("started_at"), pa.scalar(cut, pa.timestamp("us"))))
-        if table.num_rows:
-            table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
-            written += append_rows(connection, agent_states, table)
+            return agent_timelines.insert_pieces(con, site, pieces, import_id)
+        table = agent_timelines.pieces_table(con, site, pieces)
+        if not table.num_rows:
+            return 0
+        table = table.append_column("import_id", pa.array([import_id] * table.num_rows, pa.int64()))
+        return append_rows(connection, agent_states, table)
+
+    # Agents in chunks of about _EVENTS_PER_CHUNK events: memory stays bounded by the
+    # chunk, not the file, and a small import is one chunk. A chunk's timelines (numpy,
+    # one core) are computed on a thread while the previous chunk's states are written
+    # (DuckDB, which lets go of Python's lock): the two overlap instead of taking turns.
+    written = 0
+    pending: tuple[list[str], Future[pa.Table]] | None = None
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="agent-timelines") as pool:
+        for chunk in _chunks(per_agent, _EVENTS_PER_CHUNK):
+            handled = _handled(connection, site.code, chunk, from_utc)
+            computing = pool.submit(_day_pieces_of, site, chunk, sessions, handled, from_s, since_us)
+            if pending is not None:
+                written += write(pending[0], pending[1].result())
+            pending = (chunk, computing)
+        if pending is not None:
+            written += write(pending[0], pending[1].result())
     return written
 
 
@@ -466,15 +480,17 @@ def _session_events(connection: Connection, site: SiteContext, agents: list[str]
     })  # fmt: skip
 
 
-def _timelines_of(
-    connection: Connection, site: SiteContext, agents: list[str], sessions: pa.Table, from_s: float,
-    from_utc: datetime,
-) -> pa.Table:  # fmt: skip
-    """The timelines (agent_timelines.timelines) of ``agents`` from ``from_s`` on, from their
-    session events (in ``sessions``: _session_events) and every stored contact."""
+def _day_pieces_of(
+    site: SiteContext, agents: list[str], sessions: pa.Table, handled: pa.Table, from_s: float, since_us: int
+) -> pa.Table:
+    """The day pieces (agent_timelines.day_pieces) from ``since_us`` on of the timelines of
+    ``agents`` from ``from_s`` on, out of their session events (in ``sessions``:
+    _session_events) and the contacts they handled (``handled``: _handled). No database:
+    this runs on a thread beside the writes."""
     mine = sessions.filter(pc.is_in(sessions.column("agent"), value_set=pa.array(agents, pa.string())))
     steps = agent_timelines.session_steps(mine, from_s)
-    return agent_timelines.timelines(steps, _handled(connection, site.code, agents, from_utc))
+    timelines = agent_timelines.timelines(steps, handled)
+    return agent_timelines.day_pieces(timelines, site.time_zone, since_us=since_us)
 
 
 def _handled(connection: Connection, site: str, agents: list[str], since: datetime) -> pa.Table:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import Connection, distinct, func, select
 from sqlalchemy.orm import Session
@@ -20,8 +20,11 @@ from floorwalker.metrics import service as metrics_service
 from floorwalker.metrics.service import CubeRequest
 from floorwalker.metrics.targets import Target
 from floorwalker.org.models import Employee, Queue, Site, Team
-from floorwalker.reports import charts, content
+from floorwalker.reports import content
 from floorwalker.reports.appendix import QueueInfo, ReportSettings
+
+if TYPE_CHECKING:
+    from floorwalker.reports import charts
 
 FORMATS = ("pdf", "xlsx", "html")
 MEDIA_TYPES = {
@@ -191,6 +194,9 @@ def build(
 
 def report_charts(report: content.Report, *, svg: bool = True, png: bool = True) -> list[charts.Chart]:
     """The report's four charts, with the center-wide SL and abandon targets drawn in."""
+    # matplotlib takes a third of a second to import: every CLI command paid it at start.
+    from floorwalker.reports import charts
+
     sl, ab = report.kpi("service_level"), report.kpi("abandon_rate")
     return charts.report_charts(
         report.days,
