@@ -14,7 +14,13 @@ demo center and cached under /tmp):
   step the importer reports (reading, storing events, legs, agent states, commit, exit)
   on stderr; nothing else changes.
 
-    .venv/bin/python bench/queue_log_import.py [--lines 5000000] [--seed 7] [--phases]
+* with ``--write-floor``, the least any importer must spend writing what this one wrote:
+  the log into an events table with an md5 id per line (the floor plus ids), then this
+  import's contacts and agent states (copied into memory first, untimed) with their md5 ids,
+  into one database file, committed. Nothing is parsed or stitched: a lower bound.
+
+    .venv/bin/python bench/queue_log_import.py [--lines 5000000] [--seed 7] [--phases] [--checksum]
+        [--write-floor]
 """
 
 from __future__ import annotations
@@ -52,6 +58,48 @@ con.execute(f"CREATE TABLE t AS SELECT * FROM read_csv(?, {options})", [path])
 rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
 con.close()
 print(f"{time.perf_counter() - started:.6f} {rows}")
+"""
+
+#: The least any importer must spend writing what this import writes, on this machine: the
+#: log read by DuckDB's CSV reader into an events table with an md5 id per line (the floor
+#: plus ids), then the import's own contacts and agent states (taken from its warehouse into
+#: memory first, untimed) written with their md5 ids into the same database file, committed.
+#: No parsing of calls, no legs, no states are computed: a lower bound, not an importer.
+WRITE_FLOOR_SCRIPT = r"""
+import sys, time, duckdb
+path, source, db = sys.argv[1], sys.argv[2], sys.argv[3]
+md5 = "(md5_number({}) & 9223372036854775807::UHUGEINT)::BIGINT"
+con = duckdb.connect(db)
+con.execute("SET enable_progress_bar = false")
+con.execute(f"ATTACH '{source}' AS w (READ_ONLY)")
+con.execute("ATTACH ':memory:' AS m")
+for table in ("contacts", "agent_states"):
+    con.execute(f"CREATE TABLE m.{table} AS SELECT * FROM w.{table}")
+    con.execute(f"CREATE TABLE main.{table} AS SELECT * FROM w.{table} LIMIT 0")
+con.execute("CREATE TABLE main.queue_log_events AS SELECT * FROM w.queue_log_events LIMIT 0")
+con.execute("DETACH w")
+columns = {name: 'VARCHAR' for name in
+           ('time', 'callid', 'queue', 'agent', 'event', 'data1', 'data2', 'data3', 'data4', 'data5')}
+options = ("delim = '|', header = false, null_padding = true, quote = '', escape = '', "
+           "auto_detect = false, columns = " + repr(columns))
+times = {}
+started = time.perf_counter()
+con.execute("BEGIN")
+fields = ", ".join(columns)
+con.execute(
+    f"INSERT INTO queue_log_events SELECT {md5.format(f'concat_ws(chr(124), {fields})')}, 'BENCH', "
+    f"TRY_CAST(time AS DOUBLE), {fields.replace('time, ', '')}, 1 FROM read_csv(?, {options})", [path])
+times["events"] = time.perf_counter() - started
+con.execute("INSERT INTO contacts SELECT * REPLACE (" + md5.format("source || chr(31) || source_key")
+            + " AS contact_id) FROM m.contacts")
+times["contacts"] = time.perf_counter() - started - sum(times.values())
+con.execute("INSERT INTO agent_states SELECT * REPLACE (" + md5.format("source || chr(31) || source_key")
+            + " AS state_id) FROM m.agent_states")
+times["agent_states"] = time.perf_counter() - started - sum(times.values())
+con.execute("COMMIT")
+con.close()
+times["commit + close"] = time.perf_counter() - started - sum(times.values())
+print(" ".join(f"{k.replace(' ', '_')}={v:.6f}" for k, v in times.items()))
 """
 
 #: Runs the floorwalker CLI exactly as the console script does, stamping the importer's
@@ -184,6 +232,12 @@ def main() -> None:
     parser.add_argument(
         "--checksum", action="store_true", help="Print counts and a checksum of the tables written."
     )
+    parser.add_argument(
+        "--write-floor",
+        action="store_true",
+        help="Also time only writing what the import wrote (events with ids from the file, its contacts "
+        "and agent states with ids): a lower bound for any importer on this machine.",
+    )
     args = parser.parse_args()
 
     path = cached_log(args.lines, args.seed, args.regenerate)
@@ -218,6 +272,12 @@ def main() -> None:
         summary, noise = _json_from(result.stdout)
         warehouse_mb = (tmp / "data" / "warehouse.duckdb").stat().st_size / 1e6
         sums = checksums(tmp / "data" / "warehouse.duckdb") if args.checksum else {}
+        write_floor: dict[str, float] = {}
+        if args.write_floor:
+            target = tmp / "write-floor.duckdb"
+            done = _run([sys.executable, "-c", WRITE_FLOOR_SCRIPT, str(path),
+                         str(tmp / "data" / "warehouse.duckdb"), str(target)], env, tmp)  # fmt: skip
+            write_floor = {k: float(v) for k, v in (p.split("=") for p in done.stdout.split())}
     finally:
         if args.keep:
             print(f"data directory kept: {tmp}")
@@ -245,6 +305,11 @@ def main() -> None:
     load = " ".join(f"{x:.1f}" for x in os.getloadavg())
     print(f"CPU (user + sys)     import {cpu_s:.2f} s, floor {floor_cpu:.2f} s (process): "
           f"{cpu_s / floor_cpu:.1f}×   load average {load}")  # fmt: skip
+    if write_floor:
+        total = sum(write_floor.values())
+        parts = ", ".join(f"{k.replace('_', ' ')} {v:.2f} s" for k, v in write_floor.items())
+        print(f"write floor          {total:7.2f} s       {lines / total:>11,.0f} lines/s   "
+              f"({parts}; import / write floor {wall_s / total:.1f}×)")  # fmt: skip
     for table, (count, checksum) in sums.items():
         print(f"checksum  {table:<17} {count:>10,} rows  {checksum}")
     if args.phases:

@@ -775,3 +775,32 @@ def test_a_file_with_lines_stored_before_rebuilds_their_calls(stores, db, tmp_pa
     rotated = _import(stores, tmp_path, CALLS.splitlines(keepends=True)[-1] + LATER, "rotated")
     assert (rotated.lines, rotated.duplicates) == (4, 1)
     assert _snapshot(stores) == expected
+
+
+def test_the_check_of_ascii_lines_is_the_same_without_counting_characters(tmp_path) -> None:
+    """A streamed file with no byte above 0x7F is checked with byte lengths only; every
+    line, rejected or not, gets the same fields, verdict and id as with characters counted."""
+    text = (
+        DOC_CALL
+        + " 1366720399 | c1 |q|  SIP/1 |connect|1\n"
+        + f"1366720399|{'c' * 121}|q|NONE|ENTERQUEUE||1\n"
+        + f"1366720399|c|{'q' * 81}|NONE|ENTERQUEUE||1\n"
+        + f"1366720399|c|q|{'a' * 81}|CONNECT|1\n"
+        + f"1366720399|c|q|NONE|ENTERQUEUE|{'d' * 201}|1\n"
+        + f"1366720399|c|q|NONE|ENTERQUEUE|{'d' * 200}|1\n"
+        + "1366720399|c|q|NONE|ENTER QUEUE|x\n"
+        + "abc|c|q|NONE|ENTERQUEUE||1\n"
+        + "1366720399|x\n"
+    )
+    path = tmp_path / "queue_log"
+    path.write_text(text)
+    con = duckdb.connect()
+    params = {"display": "queue_log", "path": str(path)}
+    checked = [
+        con.execute(
+            f"SELECT * FROM ({ql._checked_sql(ql._split_fields_sql(True), SITE, a)}) ORDER BY line", params
+        ).fetchall()
+        for a in (False, True)
+    ]
+    assert checked[0] == checked[1]
+    assert [row[-2] for row in checked[0]].count(None) == 5  # DOC_CALL, the padded line, 200 data characters

@@ -150,7 +150,12 @@ def _stream_files(
         if scan is None or not scan.streamable:
             careful.append((path, display))
             continue
-        if scan.lines and queue_log.insert_streamed(con, path, display, site, import_id) != scan.lines:
+        streamed = (
+            queue_log.insert_streamed(con, path, display, site, import_id, ascii_only=scan.ascii_only)
+            if scan.lines
+            else 0
+        )
+        if streamed != scan.lines:
             con.execute("DELETE FROM queue_log_events WHERE import_id = ?", [import_id])
             return 0, list(paths)
         lines += scan.lines

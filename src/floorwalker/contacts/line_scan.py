@@ -30,10 +30,11 @@ LONGEST_LINE_BYTES = 1 << 16
 class LineScan:
     """What one pass over a file found. ``lines``: physical lines, the last one counted
     even without a final newline; ``streamable``: every condition of the module docstring
-    holds."""
+    holds; ``ascii_only``: no byte above 0x7F (characters are bytes)."""
 
     lines: int
     streamable: bool
+    ascii_only: bool = False
 
 
 @njit(cache=True)
@@ -75,7 +76,7 @@ def scan_lines(path: Path) -> LineScan:
     """Count the lines of ``path`` and decide whether it can be streamed (module docstring)."""
     size = path.stat().st_size
     if size == 0:
-        return LineScan(lines=0, streamable=True)
+        return LineScan(lines=0, streamable=True, ascii_only=True)
     with path.open("rb") as handle, mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
         view = np.frombuffer(data, dtype=np.uint8)
         try:
@@ -86,7 +87,7 @@ def scan_lines(path: Path) -> LineScan:
         streamable = not (blank or nul or lone_cr or longest > LONGEST_LINE_BYTES)
         if streamable and high:
             streamable = _is_utf8(data, size)
-    return LineScan(lines=lines, streamable=streamable)
+    return LineScan(lines=lines, streamable=streamable, ascii_only=not high)
 
 
 def _is_utf8(data: mmap.mmap, size: int, chunk: int = 1 << 24) -> bool:

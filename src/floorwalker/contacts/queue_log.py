@@ -202,19 +202,25 @@ def _insert_checked_fields(
 
 
 def insert_streamed(
-    con: duckdb.DuckDBPyConnection, path: Path, display: str, site: SiteContext, import_id: int
+    con: duckdb.DuckDBPyConnection,
+    path: Path,
+    display: str,
+    site: SiteContext,
+    import_id: int,
+    *,
+    ascii_only: bool = False,
 ) -> int:
     """Insert the valid lines of the log-form file ``path`` straight into ``queue_log_events``
     of ``con`` (the embedded warehouse), with ``import_id``: no working table, no line
     numbers. Returns the rows inserted; a line rejected or too wide for the split is left
     out, so fewer rows than lines (line_scan) means the file must be read the careful way
     (read_files), which names them. The caller makes sure the reader cannot fail
-    (line_scan.LineScan.streamable)."""
+    (line_scan.LineScan.streamable); ``ascii_only``: the file has no byte above 0x7F."""
     columns = ", ".join(EVENT_COLUMNS)
     valid = ", ".join("$site" if c == "site" else c for c in EVENT_COLUMNS)
     written = con.execute(
         f"INSERT INTO queue_log_events ({columns}, import_id) SELECT {valid}, $import_id "
-        f"FROM ({_checked_sql(_split_fields_sql(numbered=False), site)}) "
+        f"FROM ({_checked_sql(_split_fields_sql(numbered=False), site, ascii_only)}) "
         f"WHERE bad_field IS NULL AND n < {_FAST_FIELDS}",
         {"display": display, "path": str(path), "site": site.code, "import_id": import_id},
     ).fetchall()
@@ -321,36 +327,56 @@ def _is_number(text: str) -> bool:
     return True
 
 
-def _trimmed(text: str) -> str:
+def _trimmed(text: str, ascii_only: bool = False) -> str:
     """SQL for trim(text) that skips the copy when there is nothing to trim: DuckDB's trim
     removes Unicode space separators only, and the one in ASCII is ' ' (trim cost three
-    times the test, on every field of every line)."""
+    times the test, on every field of every line). ``ascii_only``: the text is known to
+    be ASCII (no character count needed to know it has no other space)."""
+    plain = "" if ascii_only else f"strlen({text}) = length({text}) AND "
     return (
-        f"CASE WHEN strlen({text}) = length({text}) AND NOT starts_with({text}, ' ') "
-        f"AND NOT ends_with({text}, ' ') THEN {text} ELSE trim({text}) END"
+        f"CASE WHEN {plain}NOT starts_with({text}, ' ') AND NOT ends_with({text}, ' ') "
+        f"THEN {text} ELSE trim({text}) END"
     )
 
 
-def _longer(text: str, limit: int) -> str:
-    """SQL for length(text) > limit, counting characters only when the bytes are more."""
-    return f"(strlen({text}) > {limit} AND length({text}) > {limit})"
+def _longer(text: str, limit: int, ascii_only: bool = False) -> str:
+    """SQL for length(text) > limit, counting characters only when the bytes are more (and
+    never for ASCII text, where bytes are characters)."""
+    return (
+        f"(strlen({text}) > {limit})"
+        if ascii_only
+        else f"(strlen({text}) > {limit} AND length({text}) > {limit})"
+    )
 
 
 _KNOWN_EVENTS_SQL = ", ".join("'" + e + "'" for e in sorted(KNOWN_EVENTS))
 
 
-def _checked_sql(fields: str, site: SiteContext) -> str:
+def _checked_sql(fields: str, site: SiteContext, ascii_only: bool = False) -> str:
     """The check of every non-blank line of the relation ``fields`` (columns as ql_fields):
     its typed, trimmed fields, the field found bad (NULL when none) and the event id.
     Trailing empty data fields are dropped from the canonical text so the log form and the
-    table form of one event hash alike."""
+    table form of one event hash alike. ``ascii_only``: every line is known to be ASCII
+    (line_scan), so characters need no counting and no line can hold U+FFFD (what an
+    undecodable byte becomes): the same result, a sixth less work."""
+    a = ascii_only
+    undecodable = (
+        ""
+        if a
+        else "WHEN contains(canonical, chr(65533)) OR contains(coalesce(f1, ''), chr(65533)) THEN 'line'"
+    )
+    data_chars = (
+        ""
+        if a
+        else "AND greatest(length(data1), length(data2), length(data3), length(data4), length(data5)) > 200"
+    )
     event_id = STABLE_ID_SQL.format(source=f"'{SOURCE}'", key=f"{_quote(site.code)} || '|' || canonical")
     return f"""
         WITH typed AS (
           SELECT file, line, n, text, f1, rest,
-                 TRY_CAST({_trimmed("f1")} AS DOUBLE) AS time_s,
-                 {_trimmed("f2")} AS callid, {_trimmed("f3")} AS queue,
-                 {_trimmed("f4")} AS agent, upper({_trimmed("f5")}) AS event,
+                 TRY_CAST({_trimmed("f1", a)} AS DOUBLE) AS time_s,
+                 {_trimmed("f2", a)} AS callid, {_trimmed("f3", a)} AS queue,
+                 {_trimmed("f4", a)} AS agent, upper({_trimmed("f5", a)}) AS event,
                  coalesce(f6, '') AS data1, coalesce(f7, '') AS data2, coalesce(f8, '') AS data3,
                  coalesce(f9, '') AS data4, coalesce(rest, '') AS data5
           FROM (SELECT * REPLACE (coalesce(f2, '') AS f2, coalesce(f3, '') AS f3, coalesce(f4, '') AS f4,
@@ -385,13 +411,13 @@ def _checked_sql(fields: str, site: SiteContext) -> str:
             -- (a known event needs no pattern match: the regular expression cost more)
             WHEN event NOT IN ({_KNOWN_EVENTS_SQL})
                  AND (event = '' OR NOT regexp_full_match(event, '[A-Z_0-9]+')) THEN 'event'
-            WHEN callid = '' OR {_longer("callid", 120)} THEN 'callid'
-            WHEN {_longer("queue", 80)} THEN 'queue'
-            WHEN {_longer("agent", 80)} THEN 'agent'
+            WHEN callid = '' OR {_longer("callid", 120, a)} THEN 'callid'
+            WHEN {_longer("queue", 80, a)} THEN 'queue'
+            WHEN {_longer("agent", 80, a)} THEN 'agent'
             WHEN greatest(strlen(data1), strlen(data2), strlen(data3), strlen(data4), strlen(data5)) > 200
-                 AND greatest(length(data1), length(data2), length(data3), length(data4), length(data5)) > 200
+                 {data_chars}
               THEN 'data'
-            WHEN contains(canonical, chr(65533)) OR contains(coalesce(f1, ''), chr(65533)) THEN 'line'
+            {undecodable}
           END AS bad_field,
           canonical
         FROM canon
