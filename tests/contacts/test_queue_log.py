@@ -804,3 +804,13 @@ def test_the_check_of_ascii_lines_is_the_same_without_counting_characters(tmp_pa
     ]
     assert checked[0] == checked[1]
     assert [row[-2] for row in checked[0]].count(None) == 5  # DOC_CALL, the padded line, 200 data characters
+
+
+def test_repeats_are_found_the_same_way_in_numpy_and_in_duckdb(monkeypatch) -> None:
+    con = duckdb.connect()
+    con.execute("CREATE TABLE e AS SELECT range AS event_id, range % 2 AS import_id FROM range(1000)")
+    con.execute("INSERT INTO e VALUES (999, 1)")  # a repeat among import 1's ids only
+    for limit in (10_000, 10):  # numpy, then DuckDB
+        monkeypatch.setattr(import_queue_log, "_REPEATS_IN_NUMPY", limit)
+        assert not import_queue_log._has_repeats(con, "FROM e WHERE import_id = 0")
+        assert import_queue_log._has_repeats(con, "FROM e WHERE import_id = 1")
