@@ -24,6 +24,7 @@ from floorwalker.contacts.ingest import SiteContext
 from floorwalker.contacts.keys import stable_id
 from floorwalker.contacts.models import agent_states, contacts, queue_log_events
 from floorwalker.contacts.models import imports as imports_table
+from floorwalker.errors import InvalidInput
 from tests import factories as f
 
 SITE = SiteContext(code="PBX", time_zone="Europe/London", wrapup_s={"sales": 20.0})
@@ -814,3 +815,21 @@ def test_repeats_are_found_the_same_way_in_numpy_and_in_duckdb(monkeypatch) -> N
         monkeypatch.setattr(import_queue_log, "_REPEATS_IN_NUMPY", limit)
         assert not import_queue_log._has_repeats(con, "FROM e WHERE import_id = 0")
         assert import_queue_log._has_repeats(con, "FROM e WHERE import_id = 1")
+
+
+def test_a_reader_failure_while_streaming_fails_the_whole_import_cleanly(
+    stores, db, tmp_path, monkeypatch
+) -> None:
+    if stores.warehouse.dialect.name != "duckdb":
+        pytest.skip("PostgreSQL imports read in a DuckDB of their own, never streamed")
+    f.site(db, code="PBX")
+    _import(stores, tmp_path, SESSION, "first")
+    before = _snapshot(stores), _stored_events(stores)
+
+    def refuse(*_args, **_kwargs):
+        raise duckdb.InvalidInputException("the reader refused a byte")
+
+    monkeypatch.setattr(ql, "insert_streamed", refuse)
+    with pytest.raises(InvalidInput, match="queue_log: DuckDB's CSV reader stopped"):
+        _import(stores, tmp_path, CALLS + LATER)
+    assert (_snapshot(stores), _stored_events(stores)) == before

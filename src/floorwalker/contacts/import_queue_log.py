@@ -21,6 +21,7 @@ from floorwalker.contacts.imports import ImportSummary, Progress
 from floorwalker.contacts.ingest import SiteContext
 from floorwalker.contacts.models import agent_states, contacts, queue_log_events
 from floorwalker.contacts.service import append_rows, fetch_arrow, insert_new_rows, replace_rows
+from floorwalker.errors import InvalidInput
 
 #: Agent states are rebuilt from this long before the first new event (a session or a
 #: pause that began earlier is found by looking back to the agent's last such event).
@@ -150,11 +151,19 @@ def _stream_files(
         if scan is None or not scan.streamable:
             careful.append((path, display))
             continue
-        streamed = (
-            queue_log.insert_streamed(con, path, display, site, import_id, ascii_only=scan.ascii_only)
-            if scan.lines
-            else 0
-        )
+        try:
+            streamed = (
+                queue_log.insert_streamed(con, path, display, site, import_id, ascii_only=scan.ascii_only)
+                if scan.lines
+                else 0
+            )
+        except duckdb.Error as exc:
+            # Not expected (the scan rules out what the reader refuses), but the import's
+            # transaction cannot go on after it: the whole import fails, nothing written.
+            raise InvalidInput(
+                f"{display}: DuckDB's CSV reader stopped on this file ({exc}); nothing was imported",
+                field="file",
+            ) from None
         if streamed != scan.lines:
             con.execute("DELETE FROM queue_log_events WHERE import_id = ?", [import_id])
             return 0, list(paths)
@@ -202,14 +211,16 @@ def _keep_new_events(
             f"DELETE {mine} AND rowid NOT IN (SELECT min(rowid) {mine} GROUP BY event_id)"
         ).fetchall()
         summary.duplicates += int(removed[0][0])
-    for event, count in con.execute(
-        f"SELECT event, count(*) {mine} GROUP BY event ORDER BY event"
-    ).fetchall():
+    # Events by kind and the import's time span, in one pass.
+    kinds = con.execute(
+        f"SELECT event, count(*), min(time_s), max(time_s) {mine} GROUP BY event ORDER BY event"
+    ).fetchall()
+    if not kinds:
+        return None
+    for event, count, _, _ in kinds:
         if event not in queue_log.KNOWN_EVENTS:
             summary.unknown_events[event] = count
-    first_s, last_s = con.execute(f"SELECT min(time_s), max(time_s) {mine}").fetchall()[0]
-    if first_s is None:
-        return None
+    first_s, last_s = min(k[2] for k in kinds), max(k[3] for k in kinds)
     stored = (
         "FROM queue_log_events WHERE site = $site AND import_id <> $import_id "
         "AND time_s BETWEEN $first AND $last"
@@ -457,11 +468,12 @@ def _rebuild_agent_states(
 
 def _chunks(counts: list[tuple[str, int]], size: int) -> list[list[str]]:
     """Agents grouped so that each group's event count stays near ``size`` (an agent with
-    more events than that is a group of its own)."""
+    more events than that is a group of its own). The first group is a quarter of that:
+    its timelines are the only ones computed while nothing is being written."""
     groups: list[list[str]] = [[]]
     total = 0
     for agent, count in counts:
-        if groups[-1] and total + count > size:
+        if groups[-1] and total + count > (size if len(groups) > 1 else max(size // 4, 1)):
             groups.append([])
             total = 0
         groups[-1].append(agent)
