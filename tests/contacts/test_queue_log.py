@@ -833,3 +833,32 @@ def test_a_reader_failure_while_streaming_fails_the_whole_import_cleanly(
     with pytest.raises(InvalidInput, match="queue_log: DuckDB's CSV reader stopped"):
         _import(stores, tmp_path, CALLS + LATER)
     assert (_snapshot(stores), _stored_events(stores)) == before
+
+
+@pytest.mark.parametrize("wide", [False, True])
+def test_a_streamed_file_with_rejected_and_space_lines_counts_as_read_whole(
+    stores, db, tmp_path, monkeypatch, wide
+) -> None:
+    """A streamed file that loses lines: the rejected ones are named by line, a line of
+    spaces is no line of data; with a line too wide for the split as well, the whole import
+    is read the careful way. Either way the same counts and tables as the careful read (a
+    blank line sends a file that way)."""
+    extra = "1700000990|c9|sales|NONE|ENTERQUEUE|" + "|".join(["x"] * 13) + "\n" if wide else ""
+    lines = (SESSION + CALLS + LATER).splitlines(keepends=True)
+    text = "".join([*lines[:3], "   \n", "1700000600|c1|sales\n", *lines[3:], extra])
+    f.site(db, code="PBX")
+    careful = _import(stores, tmp_path, text + "\n", "careful")  # the blank line: never streamed
+    expected, expected_events = _snapshot(stores), _stored_events(stores)
+    stores.empty()
+    f.site(db, code="PBX")
+    read_whole = []
+    monkeypatch.setattr(ql, "read_files", lambda *a, _read=ql.read_files: read_whole.append(1) or _read(*a))
+    streamed = _import(stores, tmp_path, text, "streamed")
+    if stores.warehouse.dialect.name == "duckdb":  # (PostgreSQL imports always read whole)
+        assert read_whole == ([1] if wide else [])
+    assert [(r.line, r.field) for r in streamed.rejections] == [(5, "line")]
+    assert [(r.line, r.field, r.raw) for r in careful.rejections] == [
+        (r.line, r.field, r.raw) for r in streamed.rejections
+    ]
+    assert (streamed.lines, streamed.rejected) == (careful.lines, careful.rejected) == (13 + wide, 1)
+    assert (_snapshot(stores), _stored_events(stores)) == (expected, expected_events)

@@ -18,7 +18,7 @@ from sqlalchemy import Connection, bindparam, text
 
 from floorwalker.contacts import agent_timelines, line_scan, queue_log
 from floorwalker.contacts.imports import ImportSummary, Progress
-from floorwalker.contacts.ingest import SiteContext
+from floorwalker.contacts.ingest import Rejection, SiteContext
 from floorwalker.contacts.models import agent_states, contacts, queue_log_events
 from floorwalker.contacts.service import append_rows, fetch_arrow, insert_new_rows, replace_rows
 from floorwalker.errors import InvalidInput
@@ -85,8 +85,10 @@ def _embedded_load(
     warehouse = _duckdb_connection(connection)
     import_id = int(summary.import_id or 0)
     progress("reading queue_log lines")
-    lines, careful = _stream_files(warehouse, paths, site, import_id)
+    lines, rejections, careful = _stream_files(warehouse, paths, site, import_id)
     summary.lines += lines
+    summary.rejections.extend(rejections)
+    summary.rejected = len(summary.rejections)
     # Named apart from any other import running in this process (the web server's).
     work = f"ql_work_{summary.import_id}_{uuid.uuid4().hex[:12]}"
     reader = warehouse.cursor()
@@ -138,13 +140,14 @@ def _embedded_load(
 
 def _stream_files(
     con: duckdb.DuckDBPyConnection, paths: list[tuple[Path, str]], site: SiteContext, import_id: int
-) -> tuple[int, list[tuple[Path, str]]]:
+) -> tuple[int, list[Rejection], list[tuple[Path, str]]]:
     """Stream every file that can be (line_scan) into queue_log_events under ``import_id``;
-    returns (lines streamed, files left for the careful read). A streamed file that loses
-    a line (rejected, or split wider than the reader's columns) takes back everything
-    streamed, and every file is then read the careful way: a rejection is the exception,
-    and naming its line needs the numbered read."""
+    returns (lines of data streamed, their rejections, files left for the careful read).
+    Fewer rows than lines means lines were left out: rejected ones are then named by line
+    (queue_log.streamed_rejections); a line too wide for the split takes back everything
+    streamed, and every file is read the careful way."""
     lines = 0
+    rejections: list[Rejection] = []
     careful: list[tuple[Path, str]] = []
     for path, display in paths:
         scan = line_scan.scan_lines(path) if not queue_log.sniff_table_form(path) else None
@@ -165,10 +168,19 @@ def _stream_files(
                 field="file",
             ) from None
         if streamed != scan.lines:
-            con.execute("DELETE FROM queue_log_events WHERE import_id = ?", [import_id])
-            return 0, list(paths)
+            # Lines left out: rejected ones, named by a numbered pass over the file (the
+            # streamed rows stay), or lines too wide for the split, which need the file read
+            # whole: then everything streamed is taken back and every file read carefully.
+            left_out = queue_log.streamed_rejections(con, path, display, site, ascii_only=scan.ascii_only)
+            if left_out is None:
+                con.execute("DELETE FROM queue_log_events WHERE import_id = ?", [import_id])
+                return 0, [], list(paths)
+            rejections.extend(left_out)
+            # (A line of spaces is no line of data, neither loaded nor rejected.)
+            lines += streamed + len(left_out)
+            continue
         lines += scan.lines
-    return lines, careful
+    return lines, rejections, careful
 
 
 #: Up to this many stored lines, repeats are looked for in numpy (8 bytes a line in Python

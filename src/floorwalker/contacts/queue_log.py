@@ -427,6 +427,54 @@ def _checked_sql(fields: str, site: SiteContext, ascii_only: bool = False) -> st
         FROM checked"""
 
 
+_REASONS = {
+    "line": "not a queue_log line: expected time|callid|queue|agent|EVENT[|data…]",
+    "time": "time is not a Unix time between 2000 and 2100 (seconds)",
+    "event": "event name is missing or not an EVENT word",
+    "callid": "callid is empty or longer than 120 characters",
+    "queue": "queue name is longer than 80 characters",
+    "agent": "agent name is longer than 80 characters",
+    "data": "a data field is longer than 200 characters",
+}
+
+
+def _rejections(con: duckdb.DuckDBPyConnection, checked: str) -> list[Rejection]:
+    """The rejected lines of the relation ``checked`` (columns as ql_checked), by file and line."""
+    rejections = []
+    # A line the fast path split is shown as its fields joined again (trailing '|' dropped).
+    for file, line, bad, text in con.execute(
+        f"""SELECT file, line, bad_field, coalesce(text, rtrim(concat_ws('|', coalesce(time_text, ''),
+                   callid, queue, agent, event, data1, data2, data3, data4, data5), '|'))
+            FROM {checked} WHERE bad_field IS NOT NULL ORDER BY file, line"""
+    ).fetchall():
+        reason = _REASONS[bad]
+        if bad == "line" and "\ufffd" in text:
+            reason = "line is not valid UTF-8 text"
+        rejections.append(Rejection.of(file, line, bad, reason, text))
+    return rejections
+
+
+def streamed_rejections(
+    con: duckdb.DuckDBPyConnection, path: Path, display: str, site: SiteContext, *, ascii_only: bool = False
+) -> list[Rejection] | None:
+    """The lines insert_streamed left out of a file, each rejection named by its line
+    number, or None when a line was left out for being too wide for the split (the file
+    must then be read whole: read_files). One numbered pass, on one thread, that keeps
+    only those lines."""
+    checked = _checked_sql(_split_fields_sql(numbered=True), site, ascii_only)
+    con.execute(
+        f"""CREATE OR REPLACE TEMP TABLE _fw_rejected AS
+            SELECT * FROM ({checked}) WHERE bad_field IS NOT NULL OR n >= {_FAST_FIELDS}""",
+        {"display": display, "path": str(path)},
+    )
+    try:
+        if con.execute(f"SELECT count(*) FROM _fw_rejected WHERE n >= {_FAST_FIELDS}").fetchall()[0][0]:
+            return None
+        return _rejections(con, "_fw_rejected")
+    finally:
+        con.execute("DROP TABLE IF EXISTS _fw_rejected")
+
+
 def read_files(
     con: duckdb.DuckDBPyConnection, paths: list[tuple[Path, str]], site: SiteContext
 ) -> ReadReport:
@@ -466,25 +514,7 @@ def read_files(
     con.execute("DROP TABLE ql_fields")
     report = ReadReport()
     report.lines = con.execute("SELECT count(*) FROM ql_checked").fetchone()[0]  # type: ignore[index]
-    reasons = {
-        "line": "not a queue_log line: expected time|callid|queue|agent|EVENT[|data…]",
-        "time": "time is not a Unix time between 2000 and 2100 (seconds)",
-        "event": "event name is missing or not an EVENT word",
-        "callid": "callid is empty or longer than 120 characters",
-        "queue": "queue name is longer than 80 characters",
-        "agent": "agent name is longer than 80 characters",
-        "data": "a data field is longer than 200 characters",
-    }
-    # A line the fast path split is shown as its fields joined again (trailing '|' dropped).
-    for file, line, bad, text in con.execute(
-        """SELECT file, line, bad_field, coalesce(text, rtrim(concat_ws('|', coalesce(time_text, ''),
-                  callid, queue, agent, event, data1, data2, data3, data4, data5), '|'))
-           FROM ql_checked WHERE bad_field IS NOT NULL ORDER BY file, line"""
-    ).fetchall():
-        reason = reasons[bad]
-        if bad == "line" and "\ufffd" in text:
-            reason = "line is not valid UTF-8 text"
-        report.rejections.append(Rejection.of(file, line, bad, reason, text))
+    report.rejections.extend(_rejections(con, "ql_checked"))
     valid_events = f"""SELECT event_id, {_quote(site.code)} AS site, time_s, callid, queue, agent, event,
                               data1, data2, data3, data4, data5
                        FROM ql_checked WHERE bad_field IS NULL"""
