@@ -862,3 +862,22 @@ def test_a_streamed_file_with_rejected_and_space_lines_counts_as_read_whole(
     ]
     assert (streamed.lines, streamed.rejected) == (careful.lines, careful.rejected) == (13 + wide, 1)
     assert (_snapshot(stores), _stored_events(stores)) == (expected, expected_events)
+
+
+@pytest.mark.parametrize("rejected", [False, True])
+def test_blank_lines_stream_unless_a_line_after_one_is_rejected(
+    stores, db, tmp_path, monkeypatch, rejected
+) -> None:
+    """Blank lines are no lines of data: a file with some is streamed. But DuckDB's reader
+    skips them when numbering, so a file that also has a rejected line is read whole, to
+    name that line by its real number."""
+    lines = (SESSION + CALLS + LATER).splitlines(keepends=True)
+    text = "".join(["\n", *lines[:4], "\n", *(["garbage\n"] if rejected else []), *lines[4:], "\n"])
+    f.site(db, code="PBX")
+    read_whole = []
+    monkeypatch.setattr(ql, "read_files", lambda *a, _read=ql.read_files: read_whole.append(1) or _read(*a))
+    summary = _import(stores, tmp_path, text)
+    if stores.warehouse.dialect.name == "duckdb":
+        assert read_whole == ([1] if rejected else [])
+    assert [(r.line, r.field) for r in summary.rejections] == ([(7, "line")] if rejected else [])
+    assert (summary.lines, summary.contacts, summary.duplicates) == (12 + rejected, 3, 0)

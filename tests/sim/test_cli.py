@@ -15,6 +15,7 @@ runner = CliRunner()
 def _args(path: Path) -> list[str]:
     return ["simulate", "--scenario", str(path), "--replications", "3", "--seed", "7", "--json"]
 
+
 MMN = """
 [simulation]
 interval_s = 3600
@@ -76,8 +77,11 @@ def test_bad_scenario_is_one_line_exit_2(tmp_path: Path) -> None:
 
 def test_replay_csv(tmp_path: Path) -> None:
     # One agent; three recorded contacts with fixed handle times: waits 0, 90 and abandon at 30.
-    _write(tmp_path, "queue,arrival_s,handle_s,patience_s\nsupport,0,100,\nsupport,10,50,inf\n"
-                     "support,20,50,30\n", "calls.csv")
+    _write(
+        tmp_path,
+        "queue,arrival_s,handle_s,patience_s\nsupport,0,100,\nsupport,10,50,inf\nsupport,20,50,30\n",
+        "calls.csv",
+    )
     text = MMN.replace("agents = 6", "agents = 1") + '\n[replay]\ncsv = "calls.csv"\n'
     out = runner.invoke(app, ["simulate", "--scenario", str(_write(tmp_path, text)), "--json"])
     assert out.exit_code == 0, out.output

@@ -65,8 +65,10 @@ def test_kaplan_meier_recovers_exponential_patience_from_censored_waits() -> Non
     assert (sample_at_least(Distribution("lognormal", mean_s=10, cv=1), rng, lower) >= 100).all()
 
 
-@pytest.mark.parametrize(("df", "expected"), [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622),
-                                              (19, 2.0930), (29, 2.0452), (200, 1.9719)])
+@pytest.mark.parametrize(
+    ("df", "expected"),
+    [(1, 12.7062), (2, 4.3027), (4, 2.7764), (9, 2.2622), (19, 2.0930), (29, 2.0452), (200, 1.9719)],
+)
 def test_t_quantile_matches_tables(df: int, expected: float) -> None:
     assert t_quantile(0.975, df) == pytest.approx(expected, abs=1e-4)
 

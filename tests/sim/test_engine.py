@@ -15,16 +15,20 @@ from .helpers import group, queue, scenario
 
 def _center(intervals: int = 8):  # type: ignore[no-untyped-def]
     rates = (30.0, 60.0, 90.0, 120.0, 120.0, 90.0, 60.0, 30.0)[:intervals]
-    qs = [queue("a", 0, intervals, aht=240, patience=90),
-          queue("b", 0, intervals, aht=300, patience=200, wrapup=20, priority=1),
-          queue("chat", 0, intervals, aht=600, patience=600, threshold=60)]
-    qs = [type(q)(q.name, rates, q.handle_time, q.wrapup, q.patience, q.sl_threshold_s, q.priority)
-          for q in qs]
-    groups = [group("A", tuple([4, 6, 8, 9, 9, 8, 6, 4][:intervals]), {"a": 1, "b": 2}),
-              group("B", tuple([3, 5, 7, 8, 8, 7, 5, 3][:intervals]), {"b": 1}),
-              group("C", 3, {"chat": 1}, intervals, concurrency=3)]
-    return scenario(qs, groups, interval_s=1800, intervals=intervals,
-                    overflows=(Overflow("a", "B", 45, 3),))
+    qs = [
+        queue("a", 0, intervals, aht=240, patience=90),
+        queue("b", 0, intervals, aht=300, patience=200, wrapup=20, priority=1),
+        queue("chat", 0, intervals, aht=600, patience=600, threshold=60),
+    ]
+    qs = [
+        type(q)(q.name, rates, q.handle_time, q.wrapup, q.patience, q.sl_threshold_s, q.priority) for q in qs
+    ]
+    groups = [
+        group("A", tuple([4, 6, 8, 9, 9, 8, 6, 4][:intervals]), {"a": 1, "b": 2}),
+        group("B", tuple([3, 5, 7, 8, 8, 7, 5, 3][:intervals]), {"b": 1}),
+        group("C", 3, {"chat": 1}, intervals, concurrency=3),
+    ]
+    return scenario(qs, groups, interval_s=1800, intervals=intervals, overflows=(Overflow("a", "B", 45, 3),))
 
 
 def test_conservation_every_replication_interval_and_queue() -> None:
@@ -67,8 +71,9 @@ def test_pooling_beats_separate_queues() -> None:
     # Two queues of 8 Erlangs each: two separate teams of 10, or one team of 20 with both skills.
     hours = 10
     qs = [queue("x", 160, hours), queue("y", 160, hours)]
-    separate = scenario(qs, [group("X", 10, {"x": 1}, hours), group("Y", 10, {"y": 1}, hours)],
-                        intervals=hours, warmup=1)
+    separate = scenario(
+        qs, [group("X", 10, {"x": 1}, hours), group("Y", 10, {"y": 1}, hours)], intervals=hours, warmup=1
+    )
     pooled = scenario(qs, [group("XY", 20, {"x": 1, "y": 1}, hours)], intervals=hours, warmup=1)
     s = simulate(separate, replications=20, seed=1).metrics()
     p = simulate(pooled, replications=20, seed=1).metrics()
@@ -80,8 +85,14 @@ def test_pooling_beats_separate_queues() -> None:
 
 def test_more_agents_never_hurt_on_common_random_numbers() -> None:
     base = _center()
-    more = type(base)(**{**base.__dict__, "groups": tuple(
-        type(g)(g.name, tuple(x + 2 for x in g.agents), g.skills, g.concurrency) for g in base.groups)})
+    more = type(base)(
+        **{
+            **base.__dict__,
+            "groups": tuple(
+                type(g)(g.name, tuple(x + 2 for x in g.agents), g.skills, g.concurrency) for g in base.groups
+            ),
+        }
+    )
     a = simulate(base, replications=10, seed=2).metrics()
     b = simulate(more, replications=10, seed=2).metrics()
     assert b["service_level"] > a["service_level"]
@@ -91,8 +102,16 @@ def test_more_agents_never_hurt_on_common_random_numbers() -> None:
 
 def test_result_json_shape() -> None:
     d = simulate(_center(), replications=3, seed=1).to_dict()
-    for key in ("offered", "answered", "abandoned", "service_level", "asa_s", "occupancy",
-                "service_level_ci", "asa_s_ci"):
+    for key in (
+        "offered",
+        "answered",
+        "abandoned",
+        "service_level",
+        "asa_s",
+        "occupancy",
+        "service_level_ci",
+        "asa_s_ci",
+    ):
         assert key in d["totals"]
     assert len(d["intervals"]) == 8
     assert set(d["queues"]) == {"a", "b", "chat"}

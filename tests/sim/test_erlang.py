@@ -56,8 +56,11 @@ def test_erlang_c(n: int, per_hour: float, seed: int) -> None:
     c = erlang_c(n, a)
     sl = 1 - c * math.exp(-(n * mu - lam) * t)
     asa = c / (n * mu - lam)
-    sc = scenario([queue(per_interval=per_hour, intervals=HOURS, aht=aht, threshold=t)],
-                  [group("g", n, {"q": 1}, HOURS)], intervals=HOURS)
+    sc = scenario(
+        [queue(per_interval=per_hour, intervals=HOURS, aht=aht, threshold=t)],
+        [group("g", n, {"q": 1}, HOURS)],
+        intervals=HOURS,
+    )
     m = simulate(sc, replications=30, seed=seed).metrics(WINDOW)
     assert _within(c, m["p_wait_ci"]), (c, m["p_wait"], m["p_wait_ci"])
     assert _within(sl, m["service_level_ci"]), (sl, m["service_level"], m["service_level_ci"])
@@ -75,8 +78,11 @@ def test_erlang_c(n: int, per_hour: float, seed: int) -> None:
 def test_erlang_a(n: int, per_hour: float, patience: float, seed: int) -> None:
     aht = 180.0
     p_wait, p_ab = erlang_a(n, per_hour / 3600, 1 / aht, 1 / patience)
-    sc = scenario([queue(per_interval=per_hour, intervals=HOURS, aht=aht, patience=patience)],
-                  [group("g", n, {"q": 1}, HOURS)], intervals=HOURS)
+    sc = scenario(
+        [queue(per_interval=per_hour, intervals=HOURS, aht=aht, patience=patience)],
+        [group("g", n, {"q": 1}, HOURS)],
+        intervals=HOURS,
+    )
     m = simulate(sc, replications=30, seed=seed).metrics(WINDOW)
     assert _within(p_wait, m["p_wait_ci"]), (p_wait, m["p_wait"], m["p_wait_ci"])
     assert _within(p_ab, m["abandon_rate_ci"]), (p_ab, m["abandon_rate"], m["abandon_rate_ci"])

@@ -12,8 +12,7 @@ from floorwalker.sim.scenario import ScenarioError
 
 
 def test_columns_and_blanks() -> None:
-    text = ("arrival_s,queue,handle_s,patience_s,patience_at_least_s\n"
-            "5,b,120,,40\n0,a,,inf,\n")
+    text = "arrival_s,queue,handle_s,patience_s,patience_at_least_s\n5,b,120,,40\n0,a,,inf,\n"
     rp = replay_from_csv(text, "c.csv", ["a", "b"], 3600)
     assert rp.queue.tolist() == [1, 0]
     assert rp.arrival_s.tolist() == [5, 0]

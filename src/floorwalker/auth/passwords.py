@@ -17,6 +17,7 @@ def _dummy_hash() -> str:
     second, which every CLI command paid at start when it was made on import."""
     return _hasher.hash("floorwalker-dummy-password")
 
+
 MIN_PASSWORD_LENGTH = 10
 
 

@@ -167,19 +167,21 @@ def _stream_files(
                 f"{display}: DuckDB's CSV reader stopped on this file ({exc}); nothing was imported",
                 field="file",
             ) from None
-        if streamed != scan.lines:
+        if streamed != scan.lines - scan.blank_lines:
             # Lines left out: rejected ones, named by a numbered pass over the file (the
-            # streamed rows stay), or lines too wide for the split, which need the file read
-            # whole: then everything streamed is taken back and every file read carefully.
+            # streamed rows stay), or lines too wide for the split or rejected after a blank
+            # line, which need the file read whole: then everything streamed is taken back
+            # and every file read carefully. Blank lines alone are no lines of data.
             left_out = queue_log.streamed_rejections(con, path, display, site, ascii_only=scan.ascii_only)
-            if left_out is None:
+            # (After a blank line the numbered pass's numbers are not line numbers.)
+            if left_out is None or (left_out and scan.blank_lines > 0):
                 con.execute("DELETE FROM queue_log_events WHERE import_id = ?", [import_id])
                 return 0, [], list(paths)
             rejections.extend(left_out)
             # (A line of spaces is no line of data, neither loaded nor rejected.)
             lines += streamed + len(left_out)
             continue
-        lines += scan.lines
+        lines += scan.lines - scan.blank_lines
     return lines, rejections, careful
 
 

@@ -97,9 +97,18 @@ def _spread(acc: np.ndarray, g: int, t0: float, t1: float, interval_s: float) ->
 
 
 @njit(cache=True)
-def _account(a: int, t: float, ag: np.ndarray, sessions: np.ndarray, on_duty: np.ndarray,
-             leaving: np.ndarray, last: np.ndarray, busy: np.ndarray, idle: np.ndarray,
-             interval_s: float) -> None:
+def _account(
+    a: int,
+    t: float,
+    ag: np.ndarray,
+    sessions: np.ndarray,
+    on_duty: np.ndarray,
+    leaving: np.ndarray,
+    last: np.ndarray,
+    busy: np.ndarray,
+    idle: np.ndarray,
+    interval_s: float,
+) -> None:
     """Close agent ``a``'s current state at ``t``: busy if any session (or wrap-up) is open,
     idle if on duty with none, nothing if off duty."""
     if sessions[a] > 0:
@@ -110,8 +119,9 @@ def _account(a: int, t: float, ag: np.ndarray, sessions: np.ndarray, on_duty: np
 
 
 @njit(cache=True)
-def _list_remove(a: int, g: int, prev: np.ndarray, nxt: np.ndarray, head: np.ndarray,
-                 tail: np.ndarray, in_list: np.ndarray) -> None:
+def _list_remove(
+    a: int, g: int, prev: np.ndarray, nxt: np.ndarray, head: np.ndarray, tail: np.ndarray, in_list: np.ndarray
+) -> None:
     p = prev[a]
     n = nxt[a]
     if p >= 0:
@@ -128,8 +138,9 @@ def _list_remove(a: int, g: int, prev: np.ndarray, nxt: np.ndarray, head: np.nda
 
 
 @njit(cache=True)
-def _list_append(a: int, g: int, prev: np.ndarray, nxt: np.ndarray, head: np.ndarray,
-                 tail: np.ndarray, in_list: np.ndarray) -> None:
+def _list_append(
+    a: int, g: int, prev: np.ndarray, nxt: np.ndarray, head: np.ndarray, tail: np.ndarray, in_list: np.ndarray
+) -> None:
     t = tail[g]
     prev[a] = t
     nxt[a] = -1
@@ -143,13 +154,28 @@ def _list_append(a: int, g: int, prev: np.ndarray, nxt: np.ndarray, head: np.nda
 
 @njit(cache=True, nogil=True)
 def simulate_replication(
-    arr_t: np.ndarray, arr_q: np.ndarray, handle: np.ndarray, wrapup: np.ndarray,
-    patience: np.ndarray, qstart: np.ndarray, qbuf: np.ndarray,
-    level: np.ndarray, delay: np.ndarray, q_priority: np.ndarray, skill_first: bool,
-    gstart: np.ndarray, concurrency: np.ndarray, staffing: np.ndarray,
-    interval_s: float, end_s: float,
-    state: np.ndarray, wait: np.ndarray, served_by: np.ndarray, agent_of: np.ndarray,
-    busy: np.ndarray, idle: np.ndarray,
+    arr_t: np.ndarray,
+    arr_q: np.ndarray,
+    handle: np.ndarray,
+    wrapup: np.ndarray,
+    patience: np.ndarray,
+    qstart: np.ndarray,
+    qbuf: np.ndarray,
+    level: np.ndarray,
+    delay: np.ndarray,
+    q_priority: np.ndarray,
+    skill_first: bool,
+    gstart: np.ndarray,
+    concurrency: np.ndarray,
+    staffing: np.ndarray,
+    interval_s: float,
+    end_s: float,
+    state: np.ndarray,
+    wait: np.ndarray,
+    served_by: np.ndarray,
+    agent_of: np.ndarray,
+    busy: np.ndarray,
+    idle: np.ndarray,
 ) -> int:
     """Simulate one replication; returns the number of events processed.
 
@@ -397,13 +423,18 @@ def simulate_replication(
                             continue
                         blv = level[g, best_q]
                         if skill_first:
-                            better = lv < blv or (lv == blv and (
-                                q_priority[q] > q_priority[best_q] or (
-                                    q_priority[q] == q_priority[best_q] and arr_t[c] < arr_t[best_c])))
+                            better = lv < blv or (
+                                lv == blv
+                                and (
+                                    q_priority[q] > q_priority[best_q]
+                                    or (q_priority[q] == q_priority[best_q] and arr_t[c] < arr_t[best_c])
+                                )
+                            )
                         else:
                             better = q_priority[q] > q_priority[best_q] or (
-                                q_priority[q] == q_priority[best_q] and (
-                                    lv < blv or (lv == blv and arr_t[c] < arr_t[best_c])))
+                                q_priority[q] == q_priority[best_q]
+                                and (lv < blv or (lv == blv and arr_t[c] < arr_t[best_c]))
+                            )
                         if better:
                             best_q = q
                             best_c = c

@@ -63,13 +63,17 @@ def _text_report(result: dict[str, Any]) -> None:
         f"still waiting {t['still_waiting']:.0f}"
     )
     asa = "—" if t["asa_s"] is None else f"{t['asa_s']:.1f} s"
-    typer.echo(f"service level {pct(t['service_level'])}{ci(t['service_level_ci'], True)}  "
-               f"ASA {asa}{ci(t['asa_s_ci'], False)}  occupancy {pct(t['occupancy'])}")
+    typer.echo(
+        f"service level {pct(t['service_level'])}{ci(t['service_level_ci'], True)}  "
+        f"ASA {asa}{ci(t['asa_s_ci'], False)}  occupancy {pct(t['occupancy'])}"
+    )
     typer.echo(f"{'queue':<20} {'offered':>9} {'answered':>9} {'abandoned':>9} {'SL':>7} {'ASA s':>7}")
     for name, q in result["queues"].items():
         asa_q = "—" if q["asa_s"] is None else f"{q['asa_s']:.1f}"
-        typer.echo(f"{name:<20} {q['offered']:>9.0f} {q['answered']:>9.0f} {q['abandoned']:>9.0f} "
-                   f"{pct(q['service_level']):>7} {asa_q:>7}")
+        typer.echo(
+            f"{name:<20} {q['offered']:>9.0f} {q['answered']:>9.0f} {q['abandoned']:>9.0f} "
+            f"{pct(q['service_level']):>7} {asa_q:>7}"
+        )
     for name, g in result["groups"].items():
         typer.echo(f"group {name}: occupancy {pct(g['occupancy'])}")
 
@@ -77,8 +81,9 @@ def _text_report(result: dict[str, Any]) -> None:
 @friendly_errors
 def simulate(
     scenario: Path = typer.Option(..., "--scenario", help="Scenario TOML file (see docs/simulation.md)."),
-    replications: int | None = typer.Option(None, "--replications", min=1, max=10_000,
-                                            help="Replications (default: the scenario's, else 10)."),
+    replications: int | None = typer.Option(
+        None, "--replications", min=1, max=10_000, help="Replications (default: the scenario's, else 10)."
+    ),
     seed: int | None = typer.Option(None, "--seed", min=0, help="Random seed (default: the scenario's)."),
     threads: int = typer.Option(1, "--threads", min=1, max=64, help="Replications run side by side."),
     as_json: bool = typer.Option(False, "--json", help="Print the results as JSON."),

@@ -134,8 +134,11 @@ def _replay_contacts(scenario: Scenario, rp: Replay, rng: np.random.Generator) -
     handle = np.asarray(rp.handle_s, dtype=np.float64)[order].copy()
     patience = np.asarray(rp.patience_s, dtype=np.float64)[order].copy()
     at_least = np.asarray(rp.patience_at_least_s, dtype=np.float64)[order]
-    wrapup = (np.asarray(rp.wrapup_s, dtype=np.float64)[order].copy() if rp.wrapup_s is not None
-              else np.full(queue.size, np.nan))
+    wrapup = (
+        np.asarray(rp.wrapup_s, dtype=np.float64)[order].copy()
+        if rp.wrapup_s is not None
+        else np.full(queue.size, np.nan)
+    )
     for qi, q in enumerate(scenario.queues):
         mine = queue == qi
         for values, dist in ((handle, q.handle_time), (wrapup, q.wrapup)):
@@ -204,16 +207,35 @@ def run_once(scenario: Scenario, lay: Layout, rng: np.random.Generator) -> Repli
     busy = np.zeros((n_g, scenario.intervals), np.float64)
     idle = np.zeros((n_g, scenario.intervals), np.float64)
     events = _core.simulate_replication(
-        c.arrival_s, c.queue, c.handle_s, c.wrapup_s, c.patience_s, qstart, qorder,
-        lay.level, lay.delay, lay.q_priority, scenario.agent_picks == "skill_level",
-        lay.gstart, lay.concurrency, lay.staffing, float(scenario.interval_s), float(scenario.horizon_s),
-        state, wait, served_by, agent, busy, idle,
+        c.arrival_s,
+        c.queue,
+        c.handle_s,
+        c.wrapup_s,
+        c.patience_s,
+        qstart,
+        qorder,
+        lay.level,
+        lay.delay,
+        lay.q_priority,
+        scenario.agent_picks == "skill_level",
+        lay.gstart,
+        lay.concurrency,
+        lay.staffing,
+        float(scenario.interval_s),
+        float(scenario.horizon_s),
+        state,
+        wait,
+        served_by,
+        agent,
+        busy,
+        idle,
     )
     return Replication(c, state, wait, served_by, busy, idle, int(events), agent)
 
 
-def simulate(scenario: Scenario, replications: int | None = None, seed: int | None = None,
-             threads: int = 1) -> SimulationResult:
+def simulate(
+    scenario: Scenario, replications: int | None = None, seed: int | None = None, threads: int = 1
+) -> SimulationResult:
     """Run ``replications`` independent replications (default: the scenario's) and tally
     them per replication, interval and queue. ``threads`` > 1 runs replications side by
     side (the core releases the GIL); results do not depend on it."""
@@ -230,8 +252,15 @@ def simulate(scenario: Scenario, replications: int | None = None, seed: int | No
         if shifts is not None:
             return _tally_floor(scenario, lay, *shifts, np.random.Generator(np.random.PCG64(ss)))
         rep = run_once(scenario, lay, np.random.Generator(np.random.PCG64(ss)))
-        counts = tally(rep.contacts.arrival_s, rep.contacts.queue, rep.state, rep.wait_s,
-                       scenario.interval_s, scenario.intervals, lay.sl_threshold_s)
+        counts = tally(
+            rep.contacts.arrival_s,
+            rep.contacts.queue,
+            rep.state,
+            rep.wait_s,
+            scenario.interval_s,
+            scenario.intervals,
+            lay.sl_threshold_s,
+        )
         return counts, rep.busy_s, rep.idle_s, rep.events, None
 
     if threads > 1 and reps > 1:
@@ -314,13 +343,15 @@ def _run_floor(scenario: Scenario, floor: Floor, rng: np.random.Generator) -> tu
     c = draw_contacts(scenario, rng)
     n = c.arrival_s.size
     zeros = np.zeros(n)
-    fc = FloorContacts(c.arrival_s, c.queue, c.patience_s, c.handle_s, zeros, c.wrapup_s, zeros,
-                       np.full(n, -1, np.int64), n)
+    fc = FloorContacts(
+        c.arrival_s, c.queue, c.patience_s, c.handle_s, zeros, c.wrapup_s, zeros, np.full(n, -1, np.int64), n
+    )
     return c, simulate_floor(floor, fc, scenario.horizon_s)
 
 
-def _tally_floor(scenario: Scenario, lay: Layout, floor: Floor, agent_group: np.ndarray,
-                 rng: np.random.Generator) -> _Tally:
+def _tally_floor(
+    scenario: Scenario, lay: Layout, floor: Floor, agent_group: np.ndarray, rng: np.random.Generator
+) -> _Tally:
     """One replication of a scenario with shifts, tallied like the staffing-curve run:
     counts per (interval, queue), and busy (on contact or wrap-up) and idle (available)
     seconds per (group, interval) from the state timeline; and each agent's busy and idle
@@ -331,16 +362,25 @@ def _tally_floor(scenario: Scenario, lay: Layout, floor: Floor, agent_group: np.
     state = np.where(answered, _core.ANSWERED, np.where(abandoned, _core.ABANDONED, _core.WAITING))
     state = state.astype(np.int8)
     wait = np.where(answered | abandoned, rec.wait_s, scenario.horizon_s - c.arrival_s)
-    counts = tally(c.arrival_s, c.queue, state, wait, scenario.interval_s, scenario.intervals,
-                   lay.sl_threshold_s)
+    counts = tally(
+        c.arrival_s, c.queue, state, wait, scenario.interval_s, scenario.intervals, lay.sl_threshold_s
+    )
     st = res.states
     group = agent_group[st.agent] if st.agent.size else st.agent
     working = (st.state != AVAILABLE) & (st.state != NOT_READY)
     n_g = len(scenario.groups)
-    busy = np.stack([_per_interval(st.start_s[m], st.end_s[m], scenario.interval_s, scenario.intervals)
-                     for m in ((group == g) & working for g in range(n_g))])
-    idle = np.stack([_per_interval(st.start_s[m], st.end_s[m], scenario.interval_s, scenario.intervals)
-                     for m in ((group == g) & (st.state == AVAILABLE) for g in range(n_g))])
+    busy = np.stack(
+        [
+            _per_interval(st.start_s[m], st.end_s[m], scenario.interval_s, scenario.intervals)
+            for m in ((group == g) & working for g in range(n_g))
+        ]
+    )
+    idle = np.stack(
+        [
+            _per_interval(st.start_s[m], st.end_s[m], scenario.interval_s, scenario.intervals)
+            for m in ((group == g) & (st.state == AVAILABLE) for g in range(n_g))
+        ]
+    )
     seconds = np.maximum(np.minimum(st.end_s, scenario.horizon_s) - st.start_s, 0.0)  # inside the horizon
     n_a = agent_group.size
     agent_busy = np.bincount(st.agent, weights=np.where(working, seconds, 0.0), minlength=n_a)
@@ -374,12 +414,23 @@ def agent_labels(scenario: Scenario) -> list[str]:
             labels.append(f"{scenario.groups[g].name}#{seen[g]}")
         return labels
     lay = layout(scenario)
-    return [f"{grp.name}#{k + 1}" for grp, size in zip(scenario.groups, np.diff(lay.gstart), strict=True)
-            for k in range(int(size))]
+    return [
+        f"{grp.name}#{k + 1}"
+        for grp, size in zip(scenario.groups, np.diff(lay.gstart), strict=True)
+        for k in range(int(size))
+    ]
 
 
 CONTACT_CSV_COLUMNS = (
-    "arrival_s", "answered_s", "ended_s", "wait_s", "talk_s", "wrapup_s", "outcome", "queue", "agent",
+    "arrival_s",
+    "answered_s",
+    "ended_s",
+    "wait_s",
+    "talk_s",
+    "wrapup_s",
+    "outcome",
+    "queue",
+    "agent",
 )
 
 
@@ -398,11 +449,21 @@ def records_csv(scenario: Scenario, records: ContactRecords) -> str:
         a = int(records.agent[k])
         agent = labels[a] if a >= 0 else ""
         outcome = OUTCOME_NAMES[records.outcome[k]] if records.outcome[k] >= 0 else "waiting"
-        lines.append(",".join((
-            num(records.arrival_s[k]), num(records.answered_s[k]), num(records.ended_s[k]),
-            num(records.wait_s[k]), num(records.talk_s[k]), num(records.wrapup_s[k]),
-            outcome, scenario.queues[int(records.queue[k])].name, agent,
-        )))
+        lines.append(
+            ",".join(
+                (
+                    num(records.arrival_s[k]),
+                    num(records.answered_s[k]),
+                    num(records.ended_s[k]),
+                    num(records.wait_s[k]),
+                    num(records.talk_s[k]),
+                    num(records.wrapup_s[k]),
+                    outcome,
+                    scenario.queues[int(records.queue[k])].name,
+                    agent,
+                )
+            )
+        )
     return "\n".join(lines) + "\n"
 
 
@@ -419,6 +480,8 @@ def states_csv(scenario: Scenario, states: StateTimeline) -> str:
     lines = [",".join(STATE_CSV_COLUMNS)]
     for k in order.tolist():
         why = states.reasons[states.reason[k]] if states.reason[k] >= 0 else ""
-        lines.append(f"{labels[states.agent[k]]},{STATE_NAMES[states.state[k]]},{why},"
-                     f"{states.start_s[k]:.3f},{states.end_s[k]:.3f}")
+        lines.append(
+            f"{labels[states.agent[k]]},{STATE_NAMES[states.state[k]]},{why},"
+            f"{states.start_s[k]:.3f},{states.end_s[k]:.3f}"
+        )
     return "\n".join(lines) + "\n"

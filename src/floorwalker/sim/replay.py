@@ -55,8 +55,9 @@ def replay_from_csv(text: str, source: str, queue_names: Sequence[str], horizon_
             if value < 0 or math.isnan(value) or not finite_ok:
                 raise ScenarioError(f"{source}: line {line}: {col}: must be seconds >= 0")
             if col == "arrival_s" and value >= horizon_s:
-                raise ScenarioError(f"{source}: line {line}: arrival_s: {value:g} is beyond the horizon "
-                                    f"({horizon_s:g} s)")
+                raise ScenarioError(
+                    f"{source}: line {line}: arrival_s: {value:g} is beyond the horizon ({horizon_s:g} s)"
+                )
             cols[col].append(value)
     return Replay(
         queue=np.array(queues, dtype=np.int64),

@@ -27,12 +27,27 @@ import numpy as np
 from floorwalker.sim import _core
 from floorwalker.sim.scenario import Scenario
 
-COUNT_KEYS = ("offered", "answered", "abandoned", "still_waiting", "answered_within", "waited",
-              "wait_answered_s", "wait_abandoned_s")
+COUNT_KEYS = (
+    "offered",
+    "answered",
+    "abandoned",
+    "still_waiting",
+    "answered_within",
+    "waited",
+    "wait_answered_s",
+    "wait_abandoned_s",
+)
 
 
-def tally(arrival_s: np.ndarray, queue: np.ndarray, state: np.ndarray, wait_s: np.ndarray,
-          interval_s: float, intervals: int, sl_threshold_s: np.ndarray) -> dict[str, np.ndarray]:
+def tally(
+    arrival_s: np.ndarray,
+    queue: np.ndarray,
+    state: np.ndarray,
+    wait_s: np.ndarray,
+    interval_s: float,
+    intervals: int,
+    sl_threshold_s: np.ndarray,
+) -> dict[str, np.ndarray]:
     """Counts and wait sums per (interval, queue) for one replication; each array is
     ``(intervals, queues)``."""
     n_q = sl_threshold_s.size
@@ -139,14 +154,28 @@ class SimulationResult:
     agent_group: np.ndarray | None = None
 
     @classmethod
-    def stack(cls, scenario: Scenario, counts: list[dict[str, np.ndarray]], busy: list[np.ndarray],
-              idle: list[np.ndarray], events: int,
-              agents: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray] | None = None,
-              ) -> SimulationResult:
-        per = (None, None, None) if agents is None else (
-            np.stack([a[0] for a in agents[0]]), np.stack([a[1] for a in agents[0]]), agents[1])
-        return cls(scenario, {k: np.stack([c[k] for c in counts]) for k in COUNT_KEYS},
-                   np.stack(busy), np.stack(idle), events, *per)
+    def stack(
+        cls,
+        scenario: Scenario,
+        counts: list[dict[str, np.ndarray]],
+        busy: list[np.ndarray],
+        idle: list[np.ndarray],
+        events: int,
+        agents: tuple[list[tuple[np.ndarray, np.ndarray]], np.ndarray] | None = None,
+    ) -> SimulationResult:
+        per = (
+            (None, None, None)
+            if agents is None
+            else (np.stack([a[0] for a in agents[0]]), np.stack([a[1] for a in agents[0]]), agents[1])
+        )
+        return cls(
+            scenario,
+            {k: np.stack([c[k] for c in counts]) for k in COUNT_KEYS},
+            np.stack(busy),
+            np.stack(idle),
+            events,
+            *per,
+        )
 
     def agent_occupancy(self) -> list[dict[str, Any]] | None:
         """Runs with shifts: each agent's occupancy over the horizon (busy ÷ busy + idle,
@@ -161,18 +190,25 @@ class SimulationResult:
             if not (busy + idle).any():
                 continue
             m, ci = mean_ci(_ratio(busy, busy + idle))
-            out.append({"agent": a, "group": self.scenario.groups[int(self.agent_group[a])].name,
-                        "occupancy": _r(m, 4), "occupancy_ci": _ci(ci, 4, 1.0),
-                        "busy_s": round(float(busy.mean()), 1),
-                        "on_duty_s": round(float((busy + idle).mean()), 1)})
+            out.append(
+                {
+                    "agent": a,
+                    "group": self.scenario.groups[int(self.agent_group[a])].name,
+                    "occupancy": _r(m, 4),
+                    "occupancy_ci": _ci(ci, 4, 1.0),
+                    "busy_s": round(float(busy.mean()), 1),
+                    "on_duty_s": round(float((busy + idle).mean()), 1),
+                }
+            )
         return out
 
     @property
     def replications(self) -> int:
         return int(self.busy_s.shape[0])
 
-    def metrics(self, intervals: slice | None = None, queues: list[int] | None = None,
-                per_interval: bool = False) -> dict[str, Any]:
+    def metrics(
+        self, intervals: slice | None = None, queues: list[int] | None = None, per_interval: bool = False
+    ) -> dict[str, Any]:
         """Counts (mean per replication) and ratios (mean and 95% CI over replications) over
         the given intervals (default: after the warm-up) and queues (default: all).
         ``per_interval``: one dict per interval instead of one over the window."""
@@ -214,9 +250,12 @@ class SimulationResult:
         m, ci = mean_ci(_ratio(busy.sum(axis=1), (busy + idle).sum(axis=1)))
         b_all, i_all = self.busy_s[:, g, :], self.idle_s[:, g, :]
         per = [mean_ci(_ratio(b_all[:, i], b_all[:, i] + i_all[:, i]))[0] for i in range(b_all.shape[1])]
-        return {"occupancy": _r(m, 4), "occupancy_ci": _ci(ci, 4, 1.0),
-                "busy_agent_s": round(float(busy.sum(axis=1).mean()), 1),
-                "intervals": [_r(x, 4) for x in per]}
+        return {
+            "occupancy": _r(m, 4),
+            "occupancy_ci": _ci(ci, 4, 1.0),
+            "busy_agent_s": round(float(busy.sum(axis=1).mean()), 1),
+            "intervals": [_r(x, 4) for x in per],
+        }
 
     def to_dict(self) -> dict[str, Any]:
         """The CLI's JSON: totals (after the warm-up), every interval, each queue, each group."""
@@ -234,8 +273,11 @@ class SimulationResult:
             entry["sl_threshold_s"] = q.sl_threshold_s
             per = self.metrics(everything, queues=[qi], per_interval=True)["intervals"]
             entry["intervals"] = [
-                {"interval": i, "start_s": i * sc.interval_s,
-                 **{k: v for k, v in row.items() if not k.startswith("occupancy")}}
+                {
+                    "interval": i,
+                    "start_s": i * sc.interval_s,
+                    **{k: v for k, v in row.items() if not k.startswith("occupancy")},
+                }
                 for i, row in enumerate(per)
             ]
             queues[q.name] = entry

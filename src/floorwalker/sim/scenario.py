@@ -153,8 +153,15 @@ class _Reader:
             raise self.fail(path, "must be a table")
         return value
 
-    def number(self, data: dict[str, Any], key: str, path: str, default: float | None = None,
-               minimum: float = 0.0, strict: bool = False) -> float:
+    def number(
+        self,
+        data: dict[str, Any],
+        key: str,
+        path: str,
+        default: float | None = None,
+        minimum: float = 0.0,
+        strict: bool = False,
+    ) -> float:
         value = data.get(key, default)
         if value is None:
             raise self.fail(path, "missing")
@@ -163,8 +170,9 @@ class _Reader:
             raise self.fail(path, f"must be a number {'>' if strict else '>='} {minimum:g}")
         return float(value)
 
-    def integer(self, data: dict[str, Any], key: str, path: str, default: int | None = None,
-                minimum: int = 0) -> int:
+    def integer(
+        self, data: dict[str, Any], key: str, path: str, default: int | None = None, minimum: int = 0
+    ) -> int:
         value = data.get(key, default)
         if value is None:
             raise self.fail(path, "missing")
@@ -178,8 +186,9 @@ class _Reader:
             raise self.fail(path, "missing or empty name")
         return value.strip()
 
-    def per_interval(self, data: dict[str, Any], key: str, path: str, intervals: int,
-                     integer: bool) -> tuple[float, ...]:
+    def per_interval(
+        self, data: dict[str, Any], key: str, path: str, intervals: int, integer: bool
+    ) -> tuple[float, ...]:
         value = data[key]
         kind = "whole number" if integer else "number"
         if isinstance(value, list):
@@ -198,12 +207,16 @@ class _Reader:
 
     def distribution(self, value: Any, path: str, patience: bool = False) -> Distribution:
         if not isinstance(value, dict):
-            raise self.fail(path, "must be a table such as { distribution = \"exponential\", mean_s = 180 }")
-        kinds = ("none", "exponential", "empirical") if patience else (
-            "constant", "exponential", "lognormal", "empirical")
+            raise self.fail(path, 'must be a table such as { distribution = "exponential", mean_s = 180 }')
+        kinds = (
+            ("none", "exponential", "empirical")
+            if patience
+            else ("constant", "exponential", "lognormal", "empirical")
+        )
         kind = value.get("distribution")
-        self.known(value, ("distribution", "mean_s", "cv", "values_s", "abandoned_waits_s",
-                           "answered_waits_s"), path)
+        self.known(
+            value, ("distribution", "mean_s", "cv", "values_s", "abandoned_waits_s", "answered_waits_s"), path
+        )
         if kind not in kinds:
             raise self.fail(f"{path}.distribution", f"must be one of {', '.join(kinds)}")
         if kind == "none":
@@ -218,8 +231,9 @@ class _Reader:
         cv = self.number(value, "cv", f"{path}.cv") if kind == "lognormal" else 0.0
         return Distribution(str(kind), mean_s=mean, cv=cv)
 
-    def values(self, data: dict[str, Any], key: str, path: str,
-               allow_empty: bool = False) -> tuple[float, ...]:
+    def values(
+        self, data: dict[str, Any], key: str, path: str, allow_empty: bool = False
+    ) -> tuple[float, ...]:
         value = data.get(key, [] if allow_empty else None)
         if not isinstance(value, list) or (not value and not allow_empty):
             raise self.fail(path, "must be a non-empty list of seconds")
@@ -240,8 +254,11 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
     r = _Reader(source)
     r.known(data, ("simulation", "queues", "groups", "routing", "shifts"), "")
     sim = r.table(data, "simulation", "simulation")
-    r.known(sim, ("interval_s", "intervals", "warmup_intervals", "replications", "seed", "agent_picks"),
-            "simulation")
+    r.known(
+        sim,
+        ("interval_s", "intervals", "warmup_intervals", "replications", "seed", "agent_picks"),
+        "simulation",
+    )
     interval_s = r.number(sim, "interval_s", "simulation.interval_s", default=1800, strict=True)
     intervals = r.integer(sim, "intervals", "simulation.intervals", minimum=1)
     warmup = r.integer(sim, "warmup_intervals", "simulation.warmup_intervals", default=0)
@@ -251,7 +268,7 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
     seed = r.integer(sim, "seed", "simulation.seed", default=1)
     picks = sim.get("agent_picks", "skill_level")
     if picks not in ("skill_level", "queue_priority"):
-        raise r.fail("simulation.agent_picks", "must be \"skill_level\" or \"queue_priority\"")
+        raise r.fail("simulation.agent_picks", 'must be "skill_level" or "queue_priority"')
 
     raw_queues = data.get("queues")
     if not isinstance(raw_queues, list) or not raw_queues:
@@ -261,8 +278,22 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
         p = f"queues[{i}]"
         if not isinstance(q, dict):
             raise r.fail(p, "must be a table")
-        r.known(q, ("name", "channel", "offered_per_interval", "rate_per_hour", "sl_threshold_s", "priority",
-                    "handle_time", "wrapup", "wrapup_s", "patience"), p)
+        r.known(
+            q,
+            (
+                "name",
+                "channel",
+                "offered_per_interval",
+                "rate_per_hour",
+                "sl_threshold_s",
+                "priority",
+                "handle_time",
+                "wrapup",
+                "wrapup_s",
+                "patience",
+            ),
+            p,
+        )
         name = r.name(q, p)
         if any(x.name == name for x in queues):
             raise r.fail(f"{p}.name", f"duplicate queue name {name!r}")
@@ -341,8 +372,9 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
             raise r.fail(f"{p}.group", "must name a group")
         grp = next(g for g in groups if g.name == o["group"])
         if o["queue"] in grp.skills:
-            raise r.fail(p, f"group {grp.name!r} already has skill {o['queue']!r}; "
-                         "overflow is for groups without it")
+            raise r.fail(
+                p, f"group {grp.name!r} already has skill {o['queue']!r}; overflow is for groups without it"
+            )
         after = r.number(o, "after_s", f"{p}.after_s", strict=True)
         worst = max(grp.skills.values(), default=0)
         level = r.integer(o, "level", f"{p}.level", default=worst + 1, minimum=1)
@@ -353,8 +385,17 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
         if q.name not in served:
             raise r.fail("groups", f"no group has a skill for queue {q.name!r}")
     if not with_shifts:
-        return Scenario(interval_s, intervals, tuple(queues), tuple(groups), tuple(overflows), picks, warmup,
-                        replications, seed)
+        return Scenario(
+            interval_s,
+            intervals,
+            tuple(queues),
+            tuple(groups),
+            tuple(overflows),
+            picks,
+            warmup,
+            replications,
+            seed,
+        )
     shifts = _shifts(r, data["shifts"], queues, groups, overflows, interval_s * intervals)
     on_duty = {g.name: [0] * intervals for g in groups}
     for sh in shifts:
@@ -362,19 +403,36 @@ def scenario_from_dict(data: dict[str, Any], source: str = "scenario") -> Scenar
             if sh.start_s <= i * interval_s < sh.end_s:
                 on_duty[sh.group][i] += sh.agents
     groups = [AgentGroup(g.name, tuple(on_duty[g.name]), g.skills, g.concurrency) for g in groups]
-    return Scenario(interval_s, intervals, tuple(queues), tuple(groups), tuple(overflows), picks, warmup,
-                    replications, seed, shifts=tuple(shifts))
+    return Scenario(
+        interval_s,
+        intervals,
+        tuple(queues),
+        tuple(groups),
+        tuple(overflows),
+        picks,
+        warmup,
+        replications,
+        seed,
+        shifts=tuple(shifts),
+    )
 
 
-def _shifts(r: _Reader, raw: Any, queues: list[Queue], groups: list[AgentGroup], overflows: list[Overflow],
-            horizon_s: float) -> list[ShiftPlan]:
+def _shifts(
+    r: _Reader,
+    raw: Any,
+    queues: list[Queue],
+    groups: list[AgentGroup],
+    overflows: list[Overflow],
+    horizon_s: float,
+) -> list[ShiftPlan]:
     """Read [[shifts]], and refuse what the agent-level run does not model."""
     if overflows:
         raise r.fail("routing.overflow", "not available with [[shifts]] (agents take their skills at once)")
     for i, q in enumerate(queues):
         if q.priority != 0:
-            raise r.fail(f"queues[{i}].priority",
-                         "not available with [[shifts]] (longest waiting is served first)")
+            raise r.fail(
+                f"queues[{i}].priority", "not available with [[shifts]] (longest waiting is served first)"
+            )
     for i, g in enumerate(groups):
         for qname, level in g.skills.items():
             if level != 1:
@@ -382,8 +440,9 @@ def _shifts(r: _Reader, raw: Any, queues: list[Queue], groups: list[AgentGroup],
     for q in queues:
         concurrencies = {g.concurrency for g in groups if q.name in g.skills}
         if len(concurrencies) > 1:
-            raise r.fail("groups",
-                         f"with [[shifts]], the groups serving queue {q.name!r} need the same concurrency")
+            raise r.fail(
+                "groups", f"with [[shifts]], the groups serving queue {q.name!r} need the same concurrency"
+            )
     if not isinstance(raw, list) or not raw:
         raise r.fail("shifts", "must be a list of [[shifts]] tables")
     gnames = {g.name for g in groups}
@@ -410,8 +469,9 @@ def _shifts(r: _Reader, raw: Any, queues: list[Queue], groups: list[AgentGroup],
         for k, b in enumerate(raw_blocks):
             bp = f"{p}.not_ready[{k}]"
             if not isinstance(b, dict):
-                raise r.fail(bp, "must be a table such as "
-                             "{ start_s = 7200, duration_s = 900, reason = \"break\" }")
+                raise r.fail(
+                    bp, 'must be a table such as { start_s = 7200, duration_s = 900, reason = "break" }'
+                )
             r.known(b, ("start_s", "duration_s", "reason"), bp)
             b_start = r.number(b, "start_s", f"{bp}.start_s")
             duration = r.number(b, "duration_s", f"{bp}.duration_s", strict=True)
@@ -419,7 +479,7 @@ def _shifts(r: _Reader, raw: Any, queues: list[Queue], groups: list[AgentGroup],
                 raise r.fail(f"{bp}.start_s", "must fall inside the shift")
             reason = b.get("reason", "break")
             if not isinstance(reason, str) or not reason.strip():
-                raise r.fail(f"{bp}.reason", "must be text such as \"break\" or \"lunch\"")
+                raise r.fail(f"{bp}.reason", 'must be text such as "break" or "lunch"')
             blocks.append(ShiftBlock(b_start, duration, reason.strip()))
         blocks.sort(key=lambda b: b.start_s)
         out.append(ShiftPlan(str(sh["group"]), start, end, agents, drain, tuple(blocks)))
