@@ -881,3 +881,30 @@ def test_blank_lines_stream_unless_a_line_after_one_is_rejected(
         assert read_whole == ([1] if rejected else [])
     assert [(r.line, r.field) for r in summary.rejections] == ([(7, "line")] if rejected else [])
     assert (summary.lines, summary.contacts, summary.duplicates) == (12 + rejected, 3, 0)
+
+
+def test_a_table_export_read_in_batches_gives_the_same_lines(tmp_path, monkeypatch) -> None:
+    """The database-table export goes to DuckDB a batch of rows at a time: batch edges,
+    blank rows and DATETIME times change nothing (each row keeps its record number)."""
+    table = (
+        "time,callid,queuename,agent,event,data1,data2,data3,data4,data5\n"
+        "1366720340,1366720340.303267,MYQUEUE,NONE,ENTERQUEUE,,1000,1,,\n"
+        ",,,,,,,,,\n"
+        "2013-04-23 13:32:22,1366720340.303267,MYQUEUE,SIP/1001,CONNECT,2,1366720342.303268,1,,\n"
+        "1366720345,1366720340.303267,MYQUEUE,SIP/1001,COMPLETECALLER,2,3,1,,\n"
+        "1366720350,c3,MYQUEUE,NONE,ENTERQUEUE,,1,,,\n"
+        "not a time,c2,MYQUEUE,NONE,ENTERQUEUE,,1,,,\n"
+    )
+    path = tmp_path / "queue_log.csv"
+    path.write_text(table)
+
+    def read() -> tuple[list, list]:
+        con = duckdb.connect()
+        report = ql.read_files(con, [(path, "queue_log.csv")], SITE)
+        events = con.execute("SELECT * FROM ql_new ORDER BY event_id").fetchall()
+        return events, [(r.line, r.field) for r in report.rejections]
+
+    whole = read()
+    monkeypatch.setattr(ql, "_TABLE_ROWS_PER_BATCH", 2)
+    assert read() == whole
+    assert len(whole[0]) == 4 and whole[1] == [(7, "time")]

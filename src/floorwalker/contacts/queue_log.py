@@ -39,6 +39,7 @@ shuffled input gives the same legs.
 from __future__ import annotations
 
 import csv
+import functools
 import io
 import mmap
 from collections import Counter
@@ -282,10 +283,31 @@ def _has_carriage_return(path: Path) -> bool:
         return data.find(b"\r") >= 0
 
 
+#: Rows of a database-table export sent to DuckDB at a time (bounds Python's memory).
+_TABLE_ROWS_PER_BATCH = 200_000
+
+
 def _load_table_rows(con: duckdb.DuckDBPyConnection, path: Path, display: str, time_zone: str) -> None:
-    """The database-table export: rebuild each row as a canonical log line into ql_lines."""
+    """The database-table export: rebuild each row as a canonical log line into ql_lines,
+    a batch of rows at a time as Arrow (row by row, DuckDB's executemany took 0.4 ms a
+    row: 200,000 rows in 85 s)."""
     zone = ZoneInfo(time_zone)
-    rows: list[tuple[str, int, str]] = []
+    numbers: list[int] = []
+    texts: list[str] = []
+
+    def flush() -> None:
+        if not numbers:
+            return
+        batch = pa.table({"line": pa.array(numbers, pa.int64()), "text": pa.array(texts, pa.string())})
+        con.register("_fw_table_rows", batch)
+        try:
+            con.execute("INSERT INTO ql_lines SELECT ?, line, text FROM _fw_table_rows", [display])
+        finally:
+            con.unregister("_fw_table_rows")
+        numbers.clear()
+        texts.clear()
+
+    utc_text = functools.lru_cache(maxsize=65_536)(functools.partial(_utc_text, zone=zone))
     with path.open(newline="", encoding="utf-8", errors="replace") as handle:
         reader = csv.reader(handle)
         header = [h.strip().lower() for h in next(reader, [])]
@@ -306,17 +328,24 @@ def _load_table_rows(con: duckdb.DuckDBPyConnection, path: Path, display: str, t
             )
             when = cell("time").strip()
             if when and not _is_number(when):
-                # A DATETIME column: written in the server's (site's) local clock.
-                try:
-                    local = datetime.fromisoformat(when)
-                    when = str((local.replace(tzinfo=local.tzinfo or zone)).timestamp())
-                except ValueError:
-                    pass  # left as is: the line check rejects it naming the time field
+                when = utc_text(when)
             queue = row[queue_col] if queue_col is not None and queue_col < len(row) else ""
-            parts = [when, cell("callid"), queue, cell("agent"), cell("event"), *data]
-            rows.append((display, number, "|".join(parts)))
-    if rows:
-        con.executemany("INSERT INTO ql_lines VALUES (?, ?, ?)", rows)
+            numbers.append(number)
+            texts.append("|".join([when, cell("callid"), queue, cell("agent"), cell("event"), *data]))
+            if len(numbers) >= _TABLE_ROWS_PER_BATCH:
+                flush()
+    flush()
+
+
+def _utc_text(when: str, zone: ZoneInfo) -> str:
+    """A DATETIME column's text, written in the server's (site's) local clock, as Unix
+    seconds; left as is when it is not a date and time (the line check then rejects it,
+    naming the time field)."""
+    try:
+        local = datetime.fromisoformat(when)
+    except ValueError:
+        return when
+    return str((local.replace(tzinfo=local.tzinfo or zone)).timestamp())
 
 
 def _is_number(text: str) -> bool:
