@@ -181,7 +181,7 @@ def _check_log_fields(con: duckdb.DuckDBPyConnection, path: Path, display: str, 
         f"SELECT count(*) FILTER (WHERE n >= {_FAST_FIELDS}), count(*) FILTER (WHERE bad_field IS NOT NULL) "
         "FROM ql_checked WHERE file = ?",
         [display],
-    ).fetchone()  # type: ignore[misc]
+    ).fetchall()[0]
     if too_wide:
         con.execute("DELETE FROM ql_checked WHERE file = ?", [display])
         return False
@@ -527,7 +527,7 @@ def read_files(
             _load_table_rows(con, path, display, site.source_zone)
         elif not _check_log_fields(con, path, display, site):
             _load_log_lines(con, path, display)
-    if con.execute("SELECT count(*) FROM ql_lines").fetchone()[0]:  # type: ignore[index]
+    if con.execute("SELECT count(*) FROM ql_lines").fetchall()[0][0]:
         con.execute(
             """INSERT INTO ql_fields
                WITH split AS (
@@ -542,7 +542,7 @@ def read_files(
     con.execute("DROP TABLE ql_lines")
     con.execute("DROP TABLE ql_fields")
     report = ReadReport()
-    report.lines = con.execute("SELECT count(*) FROM ql_checked").fetchone()[0]  # type: ignore[index]
+    report.lines = con.execute("SELECT count(*) FROM ql_checked").fetchall()[0][0]
     report.rejections.extend(_rejections(con, "ql_checked"))
     valid_events = f"""SELECT event_id, {_quote(site.code)} AS site, time_s, callid, queue, agent, event,
                               data1, data2, data3, data4, data5
@@ -562,7 +562,7 @@ def read_files(
     else:
         con.execute(f"CREATE VIEW ql_new AS {valid_events}")
     valid = report.lines - len(report.rejections)
-    distinct = con.execute("SELECT count(*) FROM ql_new").fetchone()[0]  # type: ignore[index]
+    distinct = con.execute("SELECT count(*) FROM ql_new").fetchall()[0][0]
     report.duplicates = valid - distinct
     for event, count in con.execute(
         "SELECT event, count(*) FROM ql_new GROUP BY event ORDER BY event"
