@@ -3,10 +3,10 @@
 Both forms Asterisk writes are read: the log file (``epoch|callid|queue|agent|EVENT|data…``)
 and the database table (columns time, callid, queuename, agent, event, data1…data5 or a
 single ``data`` column, exported as CSV with a header). Parsing, validation and leg
-stitching run as SQL in an in-process DuckDB connection the caller passes in (a compute
-engine here, not a store: no warehouse is touched), which is what makes millions of lines
-a second possible; agent timelines are built in Python from the much smaller set of
-agent events.
+stitching run as SQL in an in-process DuckDB connection the caller passes in: a compute
+engine beside PostgreSQL, or the embedded warehouse itself, into which insert_streamed
+loads clean log files directly and insert_legs writes legs. Agent timelines are built in
+Python (agent_timelines) from the much smaller set of agent events.
 
 How the log is read (Asterisk app_queue, queue_log reference):
 
@@ -214,8 +214,8 @@ def insert_streamed(
     """Insert the valid lines of the log-form file ``path`` straight into ``queue_log_events``
     of ``con`` (the embedded warehouse), with ``import_id``: no working table, no line
     numbers. Returns the rows inserted; a line rejected or too wide for the split is left
-    out, so fewer rows than lines (line_scan) means the file must be read the careful way
-    (read_files), which names them. The caller makes sure the reader cannot fail
+    out, so fewer rows than lines of data (line_scan) means lines were left out, which
+    streamed_rejections names. The caller makes sure the reader cannot fail
     (line_scan.LineScan.streamable); ``ascii_only``: the file has no byte above 0x7F."""
     columns = ", ".join(EVENT_COLUMNS)
     valid = ", ".join("$site" if c == "site" else c for c in EVENT_COLUMNS)
