@@ -52,7 +52,7 @@ def queue_log_load(
             con.execute(
                 f"SET memory_limit = '1GB'; SET temp_directory = '{spill}'; SET enable_progress_bar = false"
             )
-            _queue_log_into(connection, con, paths, site, summary, progress)
+            _postgres_load(connection, con, paths, site, summary, progress)
         finally:
             con.close()
 
@@ -111,6 +111,8 @@ def _embedded_load(
             summary.duplicates += report.duplicates
             summary.rejections.extend(report.rejections)
             summary.rejected = len(summary.rejections)
+            # (report.unknown_events is not used: _keep_new_events counts the events of
+            # every file, streamed or not, from what this import stored.)
             columns = ", ".join(queue_log.EVENT_COLUMNS)
             warehouse.execute(
                 f"INSERT INTO queue_log_events ({columns}, import_id) "
@@ -254,7 +256,7 @@ def _keep_new_events(
     return "_fw_file_calls", agents
 
 
-def _queue_log_into(
+def _postgres_load(
     connection: Connection,
     con: duckdb.DuckDBPyConnection,
     paths: list[tuple[Path, str]],
